@@ -1,0 +1,46 @@
+package ai.sentx.domain.chat;
+
+import java.util.Objects;
+
+/** One part of a message's content, as the client sent it (URLs not yet checked). */
+public sealed interface ContentPart {
+    /** Plain text. */
+    record Text(String text) implements ContentPart {
+        public Text {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /** {@code image_url}: must be a {@code data:} URL (checked by the use case). */
+    record ImageUrl(String url, String detail) implements ContentPart {
+        public ImageUrl {
+            Objects.requireNonNull(url, "url");
+        }
+    }
+
+    /** {@code input_file} / {@code file{file_id}}: a reference to an uploaded file. */
+    record FileRef(String fileId) implements ContentPart {
+        public FileRef {
+            Objects.requireNonNull(fileId, "fileId");
+        }
+    }
+
+    /** {@code file{file_data, filename}}: an inline file, usually a data URL. */
+    record FileData(String data, String filename) implements ContentPart {
+        public FileData {
+            Objects.requireNonNull(data, "data");
+        }
+    }
+
+    /** {@code input_audio} or another part type the platform accepts but cannot use. */
+    record Unsupported(String type) implements ContentPart {
+    }
+
+    /** A decoded inline image, ready for the model. */
+    record Image(String mediaType, byte[] bytes) implements ContentPart {
+        public Image {
+            Objects.requireNonNull(mediaType, "mediaType");
+            Objects.requireNonNull(bytes, "bytes");
+        }
+    }
+}

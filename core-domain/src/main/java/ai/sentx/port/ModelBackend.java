@@ -1,0 +1,24 @@
+package ai.sentx.port;
+
+/** A model that completes chats (built-in, OpenAI-compatible upstream, Bedrock). */
+public interface ModelBackend {
+    /** The output budget when a request names none (CONTRACT §6: 16,384 unless configured). */
+    long maxOutputTokens();
+
+    /**
+     * The exact number of prompt tokens {@code request} will cost, attachments included; used to
+     * size the hold before the call. Never negative; must not call the model.
+     */
+    long countPromptTokens(ModelRequest request);
+
+    /** Counts the tokens of a piece of generated text (to bill a cancelled call). */
+    long countTokens(String text);
+
+    /**
+     * Starts a call. Returns once the backend accepted it (events then arrive through
+     * {@link ModelStream#next}).
+     *
+     * @throws ModelBackendException if the call could not be started
+     */
+    ModelStream open(ModelRequest request) throws ModelBackendException;
+}

@@ -1,0 +1,10 @@
+package ai.sentx.port;
+
+import ai.sentx.domain.AccountId;
+import java.util.Optional;
+
+/** Account sign-in: turns a session token into the account it belongs to. */
+public interface Sessions {
+    /** The account of a valid session token; empty for anything else (never throws on bad input). */
+    Optional<AccountId> authenticate(String token);
+}
