@@ -1,0 +1,164 @@
+package ai.sentx.http;
+
+import ai.sentx.application.ApiPrincipal;
+import ai.sentx.application.ChatObserver;
+import ai.sentx.application.ChatOutcome;
+import ai.sentx.application.CompleteChat;
+import ai.sentx.domain.EndUser;
+import ai.sentx.domain.Failure;
+import ai.sentx.domain.IdentityHeaders;
+import ai.sentx.domain.chat.ChatRequest;
+import ai.sentx.domain.chat.FinishReason;
+import ai.sentx.domain.chat.TokenUsage;
+import ai.sentx.sse.SseFrames;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/** {@code POST /v1/chat/completions}, streamed (SSE) or not. */
+final class ChatRoute {
+    private final CompleteChat chat;
+    private final ObjectMapper json;
+    private final ChatJson shapes;
+    private final ChatRequestParser parser;
+
+    ChatRoute(CompleteChat chat, ObjectMapper json) {
+        this.chat = chat;
+        this.json = json;
+        this.shapes = new ChatJson(json);
+        this.parser = new ChatRequestParser(json);
+    }
+
+    void handle(HttpRequest req, byte[] body, ApiPrincipal who, String requestId, Map<String, List<String>> headers,
+                ResponseSink sink) throws IOException {
+        ChatRequest request = parser.parse(body);
+        EndUser endUser = endUser(req, request);
+        boolean includeCost = "1".equals(req.header("x-include-cost"))
+                || "true".equalsIgnoreCase(req.header("x-include-cost"));
+        if (request.stream()) {
+            StreamingObserver out = new StreamingObserver(sink, headers, request.includeUsage(), includeCost);
+            ChatOutcome outcome = chat.complete(who, request, endUser, requestId, out);
+            if (outcome instanceof ChatOutcome.Rejected r) {
+                Responses.sendError(sink, json, headers, r.failure());
+            } else if (!(outcome instanceof ChatOutcome.ClientGone)) {
+                sink.close();
+            }
+        } else {
+            BufferingObserver out = new BufferingObserver();
+            ChatOutcome outcome = chat.complete(who, request, endUser, requestId, out);
+            switch (outcome) {
+                case ChatOutcome.Rejected r -> Responses.sendError(sink, json, headers, r.failure());
+                case ChatOutcome.Failed f -> Responses.sendError(sink, json, headers, f.failure());
+                case ChatOutcome.Completed c -> Responses.sendJson(sink, json, 200, headers,
+                        shapes.completion(out.id, out.created, out.text.toString(), c.reason(), c.usage(), includeCost));
+                case ChatOutcome.ClientGone g -> sink.close();
+            }
+        }
+    }
+
+    private static EndUser endUser(HttpRequest req, ChatRequest request) {
+        String user = IdentityHeaders.decode("X-User-Id", req.header("x-user-id"));
+        String name = IdentityHeaders.decode("X-User-Name", req.header("x-user-name"));
+        String session = IdentityHeaders.decode("X-Session-Id", req.header("x-session-id"));
+        return new EndUser(user != null ? user : request.user(), name != null ? name : request.userName(), session);
+    }
+
+    /** Collects the reply for one JSON response. */
+    private static final class BufferingObserver implements ChatObserver {
+        final StringBuilder text = new StringBuilder();
+        String id;
+        long created;
+
+        @Override
+        public void begin(String completionId, long createdEpochSeconds) {
+            id = completionId;
+            created = createdEpochSeconds;
+        }
+
+        @Override
+        public void delta(String piece) {
+            text.append(piece);
+        }
+
+        @Override
+        public void keepAlive() {
+        }
+
+        @Override
+        public void end(FinishReason reason, TokenUsage usage) {
+        }
+
+        @Override
+        public void fail(Failure failure) {
+        }
+    }
+
+    /** Writes each event as it comes, one flushed write per SSE event. */
+    private final class StreamingObserver implements ChatObserver {
+        private final ResponseSink sink;
+        private final Map<String, List<String>> headers;
+        private final boolean includeUsage;
+        private final boolean includeCost;
+        private String id;
+        private long created;
+
+        StreamingObserver(ResponseSink sink, Map<String, List<String>> headers, boolean includeUsage,
+                          boolean includeCost) {
+            this.sink = sink;
+            this.headers = headers;
+            this.includeUsage = includeUsage;
+            this.includeCost = includeCost;
+        }
+
+        @Override
+        public void begin(String completionId, long createdEpochSeconds) throws IOException {
+            id = completionId;
+            created = createdEpochSeconds;
+            Responses.put(headers, "content-type", "text/event-stream; charset=utf-8");
+            Responses.put(headers, "cache-control", "no-cache");
+            Responses.put(headers, "x-accel-buffering", "no");
+            sink.start(200, headers, -1);
+            ObjectNode delta = shapes.delta();
+            delta.put("role", "assistant");
+            delta.put("content", "");
+            emit(shapes.chunk(id, created, delta, null, includeUsage));
+        }
+
+        @Override
+        public void delta(String text) throws IOException {
+            ObjectNode delta = shapes.delta();
+            delta.put("content", text);
+            emit(shapes.chunk(id, created, delta, null, includeUsage));
+        }
+
+        @Override
+        public void keepAlive() throws IOException {
+            sink.write(SseFrames.KEEP_ALIVE);
+        }
+
+        @Override
+        public void end(FinishReason reason, TokenUsage usage) throws IOException {
+            ObjectNode last = shapes.chunk(id, created, shapes.delta(), reason, includeUsage);
+            if (includeUsage) {
+                emit(last);
+                emit(shapes.usageChunk(id, created, usage, includeCost));
+            } else {
+                last.set("usage", shapes.usage(usage, includeCost));
+                emit(last);
+            }
+            sink.write(SseFrames.DONE);
+        }
+
+        @Override
+        public void fail(Failure failure) throws IOException {
+            emit(Responses.envelope(json, failure));
+            sink.write(SseFrames.DONE);
+        }
+
+        private void emit(ObjectNode node) throws IOException {
+            sink.write(SseFrames.data(Responses.bytes(json, node)));
+        }
+    }
+}

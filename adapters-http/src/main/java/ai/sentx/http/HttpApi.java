@@ -1,0 +1,218 @@
+package ai.sentx.http;
+
+import ai.sentx.application.AuthenticateSession;
+import ai.sentx.application.Authorization;
+import ai.sentx.application.AuthorizeApiCall;
+import ai.sentx.application.CompleteChat;
+import ai.sentx.application.CreateApiKey;
+import ai.sentx.application.ListApiKeys;
+import ai.sentx.application.ListUsage;
+import ai.sentx.application.RequestQuota;
+import ai.sentx.application.RevokeApiKey;
+import ai.sentx.application.ShowAccount;
+import ai.sentx.domain.Failure;
+import ai.sentx.domain.FailureException;
+import ai.sentx.domain.Problem;
+import ai.sentx.port.IdSource;
+import ai.sentx.sse.SseFrames;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole HTTP surface of SentX over a transport-neutral request and response sink: routing,
+ * authentication, the {@code /v1} rate-limit headers, body limits and the error envelope on every
+ * route. Shared by the local server and the Lambda runtime.
+ */
+public final class HttpApi {
+    /** Largest chat body: a 10 MB image is about 13.4 MB of base64; leave room for several parts. */
+    public static final int CHAT_BODY_LIMIT = 32 * 1024 * 1024;
+    /** Largest body of every other route. */
+    public static final int SMALL_BODY_LIMIT = 64 * 1024;
+    private static final long MODEL_CREATED = 1_735_689_600L;
+    private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
+
+    private final AuthorizeApiCall authorize;
+    private final ChatRoute chat;
+    private final AccountRoutes account;
+    private final IdSource ids;
+    private final Clock clock;
+    private final ObjectMapper json;
+
+    /** The use cases behind the routes. */
+    public record UseCases(AuthorizeApiCall authorize, CompleteChat chat, AuthenticateSession sessions,
+                           ShowAccount showAccount, CreateApiKey createKey, ListApiKeys listKeys,
+                           RevokeApiKey revokeKey, ListUsage listUsage) {
+    }
+
+    public HttpApi(UseCases useCases, IdSource ids, Clock clock) {
+        this.json = new ObjectMapper();
+        this.authorize = useCases.authorize();
+        this.chat = new ChatRoute(useCases.chat(), json);
+        this.account = new AccountRoutes(useCases.sessions(), useCases.showAccount(), useCases.createKey(),
+                useCases.listKeys(), useCases.revokeKey(), useCases.listUsage(), json);
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** Serves one request to its end; never throws for anything the client sent. */
+    public void handle(HttpRequest req, ResponseSink sink) {
+        String requestId = ids.next("req_");
+        Map<String, List<String>> headers = Responses.headers();
+        Responses.put(headers, "x-request-id", requestId);
+        try {
+            route(req, requestId, headers, sink);
+        } catch (FailureException e) {
+            fail(sink, headers, e.failure(), requestId);
+        } catch (IOException e) {
+            closeQuietly(sink);
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed: " + e.getClass().getName()
+                    + " at " + where(e));
+            fail(sink, headers, Failure.of(Problem.INTERNAL_ERROR,
+                    "The server had an error processing the request (request id " + requestId + "). Retry with backoff."),
+                    requestId);
+        }
+    }
+
+    private void route(HttpRequest req, String requestId, Map<String, List<String>> headers, ResponseSink sink)
+            throws IOException {
+        String path = req.path();
+        String method = req.method();
+        if (path.equals("/health")) {
+            requireMethod(method, "GET", headers);
+            ObjectNode ok = json.createObjectNode();
+            ok.put("status", "ok");
+            Responses.sendJson(sink, json, 200, headers, ok);
+            return;
+        }
+        if (path.equals("/v1") || path.startsWith("/v1/")) {
+            v1(req, requestId, headers, sink);
+            return;
+        }
+        String accountMethods = AccountRoutes.allowed(path);
+        if (accountMethods != null) {
+            requireMethod(method, accountMethods, headers);
+            account.handle(req, bearer(req), limit -> readBody(req, limit), headers, sink);
+            return;
+        }
+        throw Failure.of(Problem.NOT_FOUND, "Unknown route: " + method + " " + path + ".").exception();
+    }
+
+    private void v1(HttpRequest req, String requestId, Map<String, List<String>> headers, ResponseSink sink)
+            throws IOException {
+        String path = req.path();
+        String allowed = switch (path) {
+            case "/v1/chat/completions" -> "POST";
+            case "/v1/models" -> "GET";
+            default -> path.startsWith("/v1/models/") ? "GET" : null;
+        };
+        if (allowed == null) {
+            quotaHeaders(headers, authorize.authorize(null).quota());
+            throw Failure.of(Problem.NOT_FOUND, "Unknown route: " + req.method() + " " + path + ".").exception();
+        }
+        Authorization auth = authorize.authorize(bearer(req));
+        quotaHeaders(headers, auth.quota());
+        requireMethod(req.method(), allowed, headers);
+        switch (auth) {
+            case Authorization.Denied d -> throw d.failure().exception();
+            case Authorization.Granted g -> {
+                if (path.equals("/v1/chat/completions")) {
+                    chat.handle(req, readBody(req, CHAT_BODY_LIMIT), g.principal(), requestId, headers, sink);
+                } else if (path.equals("/v1/models")) {
+                    ObjectNode list = json.createObjectNode();
+                    list.put("object", "list");
+                    list.putArray("data").add(model());
+                    Responses.sendJson(sink, json, 200, headers, list);
+                } else {
+                    String id = QueryString.decode(path.substring("/v1/models/".length()), false, "model");
+                    if (!id.equals(CompleteChat.MODEL)) {
+                        throw Failure.of(Problem.MODEL_NOT_FOUND, "The model '" + id + "' does not exist.", "model")
+                                .exception();
+                    }
+                    Responses.sendJson(sink, json, 200, headers, model());
+                }
+            }
+        }
+    }
+
+    private ObjectNode model() {
+        ObjectNode m = json.createObjectNode();
+        m.put("id", CompleteChat.MODEL);
+        m.put("object", "model");
+        m.put("created", MODEL_CREATED);
+        m.put("owned_by", "sentx");
+        return m;
+    }
+
+    private void quotaHeaders(Map<String, List<String>> headers, RequestQuota quota) {
+        Responses.put(headers, "x-ratelimit-limit-requests", Integer.toString(quota.limit()));
+        Responses.put(headers, "x-ratelimit-remaining-requests", Long.toString(quota.remaining()));
+        long ms = Duration.between(clock.instant(), quota.resetAt()).toMillis();
+        Responses.put(headers, "x-ratelimit-reset-requests", Responses.goDuration(ms));
+    }
+
+    private static void requireMethod(String method, String allowed, Map<String, List<String>> headers) {
+        for (String m : allowed.split(", ")) {
+            if (m.equals(method)) return;
+        }
+        Responses.put(headers, "allow", allowed);
+        throw Failure.of(Problem.METHOD_NOT_ALLOWED, "Method " + method + " is not allowed here; use " + allowed + ".")
+                .exception();
+    }
+
+    private static String bearer(HttpRequest req) {
+        String auth = req.header("authorization");
+        if (auth == null) return null;
+        String trimmed = auth.strip();
+        if (trimmed.length() < 7 || !trimmed.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+        return trimmed.substring(7).strip();
+    }
+
+    /** Reads the whole body, refusing more than {@code limit} bytes without reading past it. */
+    private static byte[] readBody(HttpRequest req, int limit) throws IOException {
+        if (req.contentLength() > limit) throw tooLarge(limit);
+        InputStream in = req.body();
+        byte[] body = in.readNBytes(limit + 1);
+        if (body.length > limit) throw tooLarge(limit);
+        return body;
+    }
+
+    private static FailureException tooLarge(int limit) {
+        return Failure.of(Problem.REQUEST_TOO_LARGE, "The request body is larger than this route accepts ("
+                + (limit >= 1024 * 1024 ? limit / (1024 * 1024) + " MB" : limit / 1024 + " KB") + ").").exception();
+    }
+
+    private void fail(ResponseSink sink, Map<String, List<String>> headers, Failure failure, String requestId) {
+        try {
+            if (!sink.started()) {
+                Responses.sendError(sink, json, headers, failure);
+            } else {
+                sink.write(SseFrames.data(Responses.bytes(json, Responses.envelope(json, failure))));
+                sink.write(SseFrames.DONE);
+                sink.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "request " + requestId + ": could not report a failure; client gone");
+            closeQuietly(sink);
+        }
+    }
+
+    private static void closeQuietly(ResponseSink sink) {
+        try {
+            sink.close();
+        } catch (IOException | RuntimeException ignored) {
+            // Nothing more can reach this client.
+        }
+    }
+
+    private static String where(Throwable e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        return trace.length == 0 ? "?" : trace[0].getClassName() + ":" + trace[0].getLineNumber();
+    }
+}

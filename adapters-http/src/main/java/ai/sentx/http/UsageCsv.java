@@ -1,0 +1,49 @@
+package ai.sentx.http;
+
+import ai.sentx.domain.UsageRecord;
+import java.util.List;
+
+/**
+ * Usage records as RFC 4180 CSV. Cells that a spreadsheet would run as a formula ({@code =},
+ * {@code +}, {@code -}, {@code @}, tab, CR) are prefixed with {@code '} (end-user names are
+ * customer-controlled).
+ */
+final class UsageCsv {
+    static final String HEADER = "time,request_id,key_id,key_hint,user,user_name,session,model,stream,finish_reason,"
+            + "prompt_tokens,completion_tokens,total_tokens,cost_cents\r\n";
+
+    private UsageCsv() {
+    }
+
+    static String render(List<UsageRecord> records) {
+        StringBuilder sb = new StringBuilder(HEADER);
+        for (UsageRecord r : records) {
+            cell(sb, r.at().toString()).append(',');
+            cell(sb, r.id()).append(',');
+            cell(sb, r.keyId().value()).append(',');
+            cell(sb, r.keyHint()).append(',');
+            cell(sb, r.endUser().user()).append(',');
+            cell(sb, r.endUser().userName()).append(',');
+            cell(sb, r.endUser().session()).append(',');
+            cell(sb, r.model()).append(',');
+            sb.append(r.stream()).append(',');
+            cell(sb, r.finishReason()).append(',');
+            sb.append(r.promptTokens()).append(',').append(r.completionTokens()).append(',')
+                    .append(r.totalTokens()).append(',').append(r.costCents()).append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    private static StringBuilder cell(StringBuilder sb, String value) {
+        if (value == null || value.isEmpty()) return sb;
+        String v = value;
+        char first = v.charAt(0);
+        if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r') v = "'" + v;
+        if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+            sb.append('"').append(v.replace("\"", "\"\"")).append('"');
+        } else {
+            sb.append(v);
+        }
+        return sb;
+    }
+}

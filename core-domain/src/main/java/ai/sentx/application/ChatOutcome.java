@@ -1,0 +1,24 @@
+package ai.sentx.application;
+
+import ai.sentx.domain.Failure;
+import ai.sentx.domain.chat.FinishReason;
+import ai.sentx.domain.chat.TokenUsage;
+
+/** How a chat request ended. */
+public sealed interface ChatOutcome {
+    /** Refused before the model was called (nothing sent to the observer, nothing charged). */
+    record Rejected(Failure failure) implements ChatOutcome {
+    }
+
+    /** The reply was delivered and charged. */
+    record Completed(FinishReason reason, TokenUsage usage) implements ChatOutcome {
+    }
+
+    /** The client went away; what was generated until then was charged. */
+    record ClientGone(TokenUsage usage) implements ChatOutcome {
+    }
+
+    /** The backend failed after the call began; reported through the observer, not charged. */
+    record Failed(Failure failure) implements ChatOutcome {
+    }
+}

@@ -1,0 +1,69 @@
+package ai.sentx.local;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** {@code ./sentx serve}: reads {@code SENTX_*}, starts the local server and prints how to use it. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long started = System.nanoTime();
+        LocalConfig config;
+        try {
+            config = LocalConfig.from(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("sentx: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (config.upstreamUrl() != null) {
+            System.err.println("sentx: SENTX_UPSTREAM_URL is not supported by this build yet; unset it to use the "
+                    + "built-in model.");
+            System.exit(2);
+            return;
+        }
+        LocalServer server;
+        try {
+            server = LocalServer.start(config);
+        } catch (java.net.BindException e) {
+            System.err.println("sentx: cannot listen on " + config.host() + ":" + config.port()
+                    + " (in use?). Set SENTX_PORT to another port.");
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        banner(System.out, server, config, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    static void banner(PrintStream out, LocalServer server, LocalConfig config, long startMillis) {
+        String origin = server.origin();
+        String key = server.demoApiKey();
+        out.printf(Locale.ROOT, """
+                SentX local server is up (%d ms) on %s
+
+                  API base URL     %s/v1
+                  Health           %s/health
+                  Demo API key     %s
+                  Demo balance     $%d.%02d (%d cents)
+                  Session token    %s   (for /account, as Authorization: Bearer ...)
+                  Limits           %d requests/min per key, %d concurrent streams per key
+
+                Try it:
+                  curl %s/v1/chat/completions \\
+                    -H "Authorization: Bearer %s" \\
+                    -H "Content-Type: application/json" \\
+                    -d '{"model": "sentx-v1", "messages": [{"role": "user", "content": "What is the capital of France?"}]}'
+
+                  export OPENAI_BASE_URL=%s/v1 OPENAI_API_KEY=%s   # for the OpenAI SDKs
+
+                Press Ctrl+C to stop.
+                """,
+                startMillis, origin, origin, origin, key,
+                config.demoBalanceCents() / 100, config.demoBalanceCents() % 100, config.demoBalanceCents(),
+                server.demoSessionToken(), config.limits().requestsPerMinute(), config.limits().streamsPerKey(),
+                origin, key, origin, key);
+        out.flush();
+    }
+}
