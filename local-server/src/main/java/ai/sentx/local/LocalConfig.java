@@ -15,9 +15,11 @@ import java.util.Map;
  * @param demoSessionToken {@code null} to generate one at start
  * @param keyHashSecret    the HMAC secret for API keys and session tokens
  * @param tokenDelay       pause between the built-in model's tokens (tests, demos)
+ * @param keepAliveEvery   how long the model may be silent before a {@code : keep-alive} comment
  */
 public record LocalConfig(String host, int port, String demoApiKey, long demoBalanceCents, String demoSessionToken,
-                          byte[] keyHashSecret, Limits limits, Duration tokenDelay, String safetyInstructions,
+                          byte[] keyHashSecret, Limits limits, Duration tokenDelay, Duration keepAliveEvery,
+                          String safetyInstructions,
                           String stripeWebhookSecret, String upstreamUrl) {
 
     /** The platform's safety instructions: always the first message, before the customer's system text. */
@@ -57,6 +59,7 @@ public record LocalConfig(String host, int port, String demoApiKey, long demoBal
                 hashSecret,
                 limits,
                 Duration.ofMillis(longVar(env, "SENTX_BUILTIN_TOKEN_DELAY_MS", 0)),
+                Duration.ofMillis(Math.max(1, longVar(env, "SENTX_KEEPALIVE_MS", 15_000))),
                 safety == null ? DEFAULT_SAFETY : safety,
                 blank(env.get("SENTX_STRIPE_WEBHOOK_SECRET")),
                 blank(env.get("SENTX_UPSTREAM_URL")));

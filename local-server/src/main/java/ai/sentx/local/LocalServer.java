@@ -79,7 +79,8 @@ public final class LocalServer implements AutoCloseable {
 
         HttpApi api = new HttpApi(new HttpApi.UseCases(
                 new AuthorizeApiCall(keys, hasher, rateLimits, config.limits(), clock),
-                new CompleteChat(ledger, rateLimits, usage, backend, config.limits(), clock, config.safetyInstructions()),
+                new CompleteChat(ledger, rateLimits, usage, backend, config.limits(), clock, config.safetyInstructions(),
+                        config.keepAliveEvery()),
                 new AuthenticateSession(sessions),
                 new ShowAccount(accounts, ledger, clock),
                 new CreateApiKey(keys, rateLimits, hasher, config.limits(), clock, ids,
