@@ -8,7 +8,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -79,7 +78,7 @@ public final class ChatValidation {
                     param).exception();
         }
         try {
-            byte[] bytes = Base64.getMimeDecoder().decode(url.payload());
+            byte[] bytes = DataUrls.decodeBase64(url.payload());
             String text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)

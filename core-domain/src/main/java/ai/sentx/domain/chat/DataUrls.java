@@ -67,8 +67,7 @@ public final class DataUrls {
         }
         byte[] bytes;
         try {
-            bytes = Base64.getMimeDecoder().decode(payload.getBytes(StandardCharsets.ISO_8859_1));
-            if (!isBase64Alphabet(payload)) throw new IllegalArgumentException("bad alphabet");
+            bytes = decodeBase64(payload);
         } catch (IllegalArgumentException e) {
             throw Failure.of(Problem.INVALID_IMAGE, "The image's base64 data is invalid.", param).exception();
         }
@@ -81,14 +80,27 @@ public final class DataUrls {
         return new ContentPart.Image(sniffed, bytes);
     }
 
-    private static boolean isBase64Alphabet(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '+' || c == '/' || c == '=' || c == '\r' || c == '\n';
-            if (!ok) return false;
+    /**
+     * Strict base64 (standard alphabet, correct padding); line breaks and spaces that encoders
+     * insert are skipped.
+     *
+     * @throws IllegalArgumentException if {@code payload} is not valid base64
+     */
+    public static byte[] decodeBase64(String payload) {
+        String compact = payload;
+        for (int i = 0; i < payload.length(); i++) {
+            char c = payload.charAt(i);
+            if (c == '\r' || c == '\n' || c == ' ' || c == '\t') {
+                StringBuilder sb = new StringBuilder(payload.length());
+                for (int j = 0; j < payload.length(); j++) {
+                    char d = payload.charAt(j);
+                    if (d != '\r' && d != '\n' && d != ' ' && d != '\t') sb.append(d);
+                }
+                compact = sb.toString();
+                break;
+            }
         }
-        return true;
+        return Base64.getDecoder().decode(compact.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private static FailureException tooLarge(String param) {
