@@ -1,0 +1,87 @@
+package ai.sentx.model;
+
+import ai.sentx.domain.chat.ChatMessage;
+import ai.sentx.domain.chat.ContentPart;
+import ai.sentx.port.ModelRequest;
+import java.util.Objects;
+
+/**
+ * Counts the prompt tokens of a chat request the way OpenAI accounts for chat input, with the
+ * {@code o200k_base} encoding ({@link Tokenizer}).
+ *
+ * <p>The rule, where {@code tokens(s)} is the o200k_base token count of the text {@code s}:
+ * <pre>
+ * prompt_tokens = 3                                  (priming of the reply)
+ *               + tokens(tools JSON)                 (when the request has tools)
+ *               + for each message:
+ *                     3                              (message framing)
+ *                   + tokens(role)
+ *                   + for each content part:
+ *                         text:   tokens(text)
+ *                         image:  85 + 170 × tiles   (OpenAI's high-detail rule, see ImageTokens;
+ *                                                     765 when the image's size cannot be read)
+ *                   + tokens(name) + 1               (when the message has a name)
+ *                   + tokens(tool_call_id)           (tool messages)
+ *                   + tokens(tool_calls JSON)        (assistant messages that called tools)
+ * </pre>
+ * Parts that never reach a model in this form count as their text representation: a file
+ * reference its file id, an inline file its file name (its bytes are not read), an image URL that
+ * was not decoded 765, anything else 0. Stop sequences and sampling parameters cost nothing.
+ *
+ * <p>Thread-safe.
+ */
+public final class PromptTokenCounter {
+    /** Tokens added to every message, and once more to prime the reply. */
+    public static final long FRAMING_TOKENS = 3;
+    private final Tokenizer tokenizer;
+
+    /**
+     * @throws NullPointerException if {@code tokenizer} is null
+     */
+    public PromptTokenCounter(Tokenizer tokenizer) {
+        this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+    }
+
+    /**
+     * The prompt tokens of {@code request}, by the rule of this class.
+     *
+     * @throws NullPointerException if {@code request} is null
+     */
+    public long count(ModelRequest request) {
+        Objects.requireNonNull(request, "request");
+        long total = FRAMING_TOKENS + tokens(request.toolsJson());
+        for (ChatMessage message : request.messages()) {
+            total += count(message);
+        }
+        return total;
+    }
+
+    /**
+     * The tokens one message adds to a prompt: its framing, role, parts, name and tool fields.
+     *
+     * @throws NullPointerException if {@code message} is null
+     */
+    public long count(ChatMessage message) {
+        long total = FRAMING_TOKENS + tokenizer.count(message.role());
+        for (ContentPart part : message.parts()) {
+            total += count(part);
+        }
+        if (message.name() != null) total += tokenizer.count(message.name()) + 1;
+        return total + tokens(message.toolCallId()) + tokens(message.toolCallsJson());
+    }
+
+    private long count(ContentPart part) {
+        return switch (part) {
+            case ContentPart.Text t -> tokenizer.count(t.text());
+            case ContentPart.Image i -> ImageTokens.tokens(i.bytes());
+            case ContentPart.ImageUrl ignored -> ImageTokens.UNREADABLE_IMAGE_TOKENS;
+            case ContentPart.FileRef f -> tokenizer.count(f.fileId());
+            case ContentPart.FileData f -> tokens(f.filename());
+            case ContentPart.Unsupported ignored -> 0;
+        };
+    }
+
+    private long tokens(String textOrNull) {
+        return textOrNull == null ? 0 : tokenizer.count(textOrNull);
+    }
+}
