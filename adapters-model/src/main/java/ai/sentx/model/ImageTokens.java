@@ -17,6 +17,8 @@ import java.util.Optional;
 public final class ImageTokens {
     /** The cost of an image whose size cannot be read. */
     public static final long UNREADABLE_IMAGE_TOKENS = 765;
+    /** What an image costs when the client asks for {@code detail: "low"}: OpenAI's flat base price. */
+    public static final long LOW_DETAIL_TOKENS = 85;
     private static final long BASE_TOKENS = 85;
     private static final long TILE_TOKENS = 170;
     private static final int MAX_SIDE = 2048;

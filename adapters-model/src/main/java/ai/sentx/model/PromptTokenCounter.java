@@ -73,7 +73,7 @@ public final class PromptTokenCounter {
     private long count(ContentPart part) {
         return switch (part) {
             case ContentPart.Text t -> tokenizer.count(t.text());
-            case ContentPart.Image i -> ImageTokens.tokens(i.bytes());
+            case ContentPart.Image i -> i.lowDetail() ? ImageTokens.LOW_DETAIL_TOKENS : ImageTokens.tokens(i.bytes());
             case ContentPart.ImageUrl ignored -> ImageTokens.UNREADABLE_IMAGE_TOKENS;
             case ContentPart.FileRef f -> tokenizer.count(f.fileId());
             case ContentPart.FileData f -> tokens(f.filename());

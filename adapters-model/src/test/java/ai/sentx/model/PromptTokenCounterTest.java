@@ -68,6 +68,15 @@ class PromptTokenCounterTest {
     }
 
     @Test
+    void countsALowDetailImageAtTheFlat85() throws IOException {
+        ChatMessage low = new ChatMessage("user", List.of(
+                new ContentPart.Text("hello world"),
+                new ContentPart.Image("image/png", png(1024, 1024), "low")), null, null, null);
+
+        assertEquals(9 + 85, counter.count(request(List.of(low), null)));
+    }
+
+    @Test
     void countsOtherPartsByTheirTextRepresentation() {
         ChatMessage parts = new ChatMessage("user", List.of(
                 new ContentPart.FileRef("file-abc123"),

@@ -17,7 +17,7 @@ public record ModelRequest(List<ChatMessage> messages, long maxOutputTokens, Lis
                            String toolChoiceJson, String responseFormatJson) {
     public ModelRequest {
         messages = List.copyOf(messages);
-        stop = List.copyOf(stop);
+        stop = stop == null ? List.of() : List.copyOf(stop);
         if (maxOutputTokens < 0) throw new IllegalArgumentException("maxOutputTokens < 0");
         Objects.requireNonNull(messages, "messages");
     }

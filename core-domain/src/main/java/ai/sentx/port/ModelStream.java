@@ -4,7 +4,10 @@ import java.time.Duration;
 
 /**
  * One running model call, read by pulling events. Closing it before {@link ModelEvent.Finished}
- * cancels the call (the backend stops generating and frees its connection).
+ * cancels the call (the backend stops generating and frees its connection); a {@link #next} after
+ * such a close returns one {@code Finished(LENGTH, prompt, tokens so far)} so a reading loop ends
+ * and bills what was produced. Any {@code next} after {@code Finished} or after a failure throws
+ * {@link IllegalStateException}. One stream is read by one thread; {@link #close} may come from any.
  */
 public interface ModelStream extends AutoCloseable {
     /**

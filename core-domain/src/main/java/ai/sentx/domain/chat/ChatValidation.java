@@ -60,7 +60,7 @@ public final class ChatValidation {
         return switch (part) {
             case ContentPart.Text t -> t;
             case ContentPart.Image img -> img;
-            case ContentPart.ImageUrl u -> DataUrls.decodeImage(u.url(), param + ".image_url.url");
+            case ContentPart.ImageUrl u -> DataUrls.decodeImage(u.url(), u.detail(), param + ".image_url.url");
             case ContentPart.FileRef f -> throw Failure.of(Problem.ATTACHED_FILE_NOT_FOUND,
                     "No such file: " + f.fileId() + ".", param + ".file_id").exception();
             case ContentPart.FileData d -> inlineFile(d, param + ".file.file_data");

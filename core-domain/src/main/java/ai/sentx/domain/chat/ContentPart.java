@@ -36,11 +36,24 @@ public sealed interface ContentPart {
     record Unsupported(String type) implements ContentPart {
     }
 
-    /** A decoded inline image, ready for the model. */
-    record Image(String mediaType, byte[] bytes) implements ContentPart {
+    /**
+     * A decoded inline image, ready for the model.
+     *
+     * @param detail OpenAI's {@code low}, {@code high} or {@code auto}; {@code null} when not sent
+     */
+    record Image(String mediaType, byte[] bytes, String detail) implements ContentPart {
         public Image {
             Objects.requireNonNull(mediaType, "mediaType");
             Objects.requireNonNull(bytes, "bytes");
+        }
+
+        public Image(String mediaType, byte[] bytes) {
+            this(mediaType, bytes, null);
+        }
+
+        /** Whether the client asked for the low-detail (flat-priced) rendering. */
+        public boolean lowDetail() {
+            return "low".equals(detail);
         }
     }
 }

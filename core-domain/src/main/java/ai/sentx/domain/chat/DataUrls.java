@@ -56,6 +56,11 @@ public final class DataUrls {
      *                          {@code IMAGE_TOO_LARGE}
      */
     public static ContentPart.Image decodeImage(String url, String param) {
+        return decodeImage(url, null, param);
+    }
+
+    /** As {@link #decodeImage(String, String)}, keeping the client's {@code detail}. */
+    public static ContentPart.Image decodeImage(String url, String detail, String param) {
         DataUrl data = parse(url, param);
         if (!data.base64()) {
             throw Failure.of(Problem.INVALID_IMAGE, "Inline images must be base64 data URLs.", param).exception();
@@ -77,7 +82,7 @@ public final class DataUrls {
             throw Failure.of(Problem.INVALID_IMAGE,
                     "The image is not a PNG, JPEG, WebP or GIF image.", param).exception();
         }
-        return new ContentPart.Image(sniffed, bytes);
+        return new ContentPart.Image(sniffed, bytes, detail);
     }
 
     /**
