@@ -11,7 +11,8 @@ import java.util.Optional;
 public interface ApiKeys {
     /**
      * Stores {@code key} if its account has fewer than {@code maxActive} active keys, atomically
-     * with respect to concurrent creations for the same account.
+     * with respect to concurrent creations for the same account. Creating the same record again
+     * (a retry) returns {@code Created} and stores it once.
      */
     Creation create(ApiKeyRecord key, int maxActive);
 

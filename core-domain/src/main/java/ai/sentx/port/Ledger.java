@@ -25,9 +25,11 @@ public interface Ledger {
 
     /**
      * Turns the hold into a usage entry with id {@code holdId} and releases it. The charge is
-     * {@code costCents} but never more than the hold plus what is otherwise available, so the
-     * balance cannot go negative. Settling again (or after the sweeper released the hold) changes
-     * nothing and returns the amount charged the first time (0 if the hold was released unsettled).
+     * {@code costCents} but never more than the balance minus the other holds live at {@code now},
+     * so {@code balance - held} cannot go negative. Settling again (or after the sweeper released
+     * the hold) changes nothing and returns the amount charged the first time (0 if the hold was
+     * released unsettled); settling a hold id never placed charges 0 and records nothing. Entry
+     * and hold ids are unique per account.
      *
      * @return the cents actually charged
      */
