@@ -15,7 +15,11 @@ import ai.sentx.domain.FailureException;
 import ai.sentx.domain.Problem;
 import ai.sentx.port.IdSource;
 import ai.sentx.sse.SseFrames;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +55,13 @@ public final class HttpApi {
     }
 
     public HttpApi(UseCases useCases, IdSource ids, Clock clock) {
-        this.json = new ObjectMapper();
+        this.json = JsonMapper.builder(JsonFactory.builder()
+                        // A body may hold one string as long as the route allows (a 10 MB image in base64).
+                        .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(CHAT_BODY_LIMIT).build())
+                        .build())
+                // "{...}garbage" or "{...}{...}" is not one JSON object: refuse it rather than serve half.
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
         this.authorize = useCases.authorize();
         this.chat = new ChatRoute(useCases.chat(), json);
         this.account = new AccountRoutes(useCases.sessions(), useCases.showAccount(), useCases.createKey(),
