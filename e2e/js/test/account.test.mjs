@@ -5,19 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
+import { baseURL, origin, apiKey, sessionToken, MODEL } from '../lib/env.mjs';
 
-function required(name) {
-  const value = process.env[name];
-  assert.ok(value, `${name} must be set (./sentx test sets it)`);
-  return value;
-}
 
-const baseURL = required('SENTX_BASE_URL');
-const origin = required('SENTX_ORIGIN');
-const apiKey = required('SENTX_API_KEY');
-const sessionToken = required('SENTX_SESSION_TOKEN');
-
-const MODEL = 'sentx-v1';
 
 /** A call to /account with the demo session (or `bearer`); returns status, headers and parsed JSON. */
 async function account(method, path, { body, bearer = sessionToken } = {}) {

@@ -7,21 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
+import { baseURL, origin, apiKey, sessionToken, MODEL, clientFor } from '../lib/env.mjs';
 
-function required(name) {
-  const value = process.env[name];
-  assert.ok(value, `${name} must be set (./sentx test sets it)`);
-  return value;
-}
 
-const baseURL = required('SENTX_BASE_URL');
-const origin = required('SENTX_ORIGIN');
-const apiKey = required('SENTX_API_KEY');
-const sessionToken = required('SENTX_SESSION_TOKEN');
+const client = clientFor();
 
-const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 10_000 });
-
-const MODEL = 'sentx-v1';
 const FRANCE = [{ role: 'user', content: 'What is the capital of France?' }];
 const BLACK_HOLES = [{ role: 'user', content: 'Explain black holes in 2 paragraphs' }];
 const CONCISE = [

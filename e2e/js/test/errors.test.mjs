@@ -8,20 +8,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
+import { baseURL, origin, apiKey, sessionToken, MODEL, clientFor } from '../lib/env.mjs';
 
-function required(name) {
-  const value = process.env[name];
-  assert.ok(value, `${name} must be set (./sentx test sets it)`);
-  return value;
-}
 
-const baseURL = required('SENTX_BASE_URL');
-const origin = required('SENTX_ORIGIN');
-const apiKey = required('SENTX_API_KEY');
-const sessionToken = required('SENTX_SESSION_TOKEN');
-
-const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 10_000 });
-const MODEL = 'sentx-v1';
+const client = clientFor();
 const FAIL_BEFORE_FIRST_TOKEN = '__sentx_fail_before_first_token__';
 const FAIL_MID_STREAM = '__sentx_fail_mid_stream__';
 

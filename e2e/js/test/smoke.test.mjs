@@ -4,18 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
+import { baseURL, origin, apiKey, clientFor } from '../lib/env.mjs';
 
-function required(name) {
-  const value = process.env[name];
-  assert.ok(value, `${name} must be set (./sentx test sets it)`);
-  return value;
-}
 
-const baseURL = required('SENTX_BASE_URL');
-const origin = required('SENTX_ORIGIN');
-const apiKey = required('SENTX_API_KEY');
-
-const client = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 10_000 });
+const client = clientFor();
 
 test('health answers 200', async () => {
   const response = await fetch(`${origin}/health`);
