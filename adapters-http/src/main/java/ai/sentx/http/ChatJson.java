@@ -6,6 +6,7 @@ import ai.sentx.domain.chat.TokenUsage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /** The wire shapes of {@code chat.completion} and {@code chat.completion.chunk} (OPENAI-WIRE.md). */
 final class ChatJson {
@@ -15,15 +16,35 @@ final class ChatJson {
         this.json = json;
     }
 
-    ObjectNode completion(String id, long created, String content, FinishReason reason, TokenUsage usage,
-                          boolean includeCost) {
+    /** A tool call of a non-stream reply: its id, function name and complete arguments JSON text. */
+    record ToolCall(String id, String name, String arguments) {
+    }
+
+    /**
+     * A {@code chat.completion}. With tool calls, {@code message.tool_calls} lists them and an empty
+     * {@code content} is {@code null}, as OpenAI sends it.
+     */
+    ObjectNode completion(String id, long created, String content, List<ToolCall> toolCalls, FinishReason reason,
+                          TokenUsage usage, boolean includeCost) {
         ObjectNode root = header(id, created, "chat.completion");
         ObjectNode choice = root.putArray("choices").addObject();
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
-        message.put("content", content);
+        if (toolCalls.isEmpty() || !content.isEmpty()) message.put("content", content);
+        else message.putNull("content");
         message.putNull("refusal");
+        if (!toolCalls.isEmpty()) {
+            ArrayNode calls = message.putArray("tool_calls");
+            for (ToolCall call : toolCalls) {
+                ObjectNode c = calls.addObject();
+                c.put("id", call.id());
+                c.put("type", "function");
+                ObjectNode function = c.putObject("function");
+                function.put("name", call.name());
+                function.put("arguments", call.arguments());
+            }
+        }
         choice.putNull("logprobs");
         choice.put("finish_reason", reason.wire());
         root.set("usage", usage(usage, includeCost));
@@ -53,6 +74,28 @@ final class ChatJson {
 
     ObjectNode delta() {
         return json.createObjectNode();
+    }
+
+    /** The delta that opens tool call {@code index}: its id, type, name and empty arguments. */
+    ObjectNode toolCallOpening(int index, String callId, String name) {
+        ObjectNode delta = json.createObjectNode();
+        ObjectNode call = delta.putArray("tool_calls").addObject();
+        call.put("index", index);
+        call.put("id", callId);
+        call.put("type", "function");
+        ObjectNode function = call.putObject("function");
+        function.put("name", name);
+        function.put("arguments", "");
+        return delta;
+    }
+
+    /** A delta with more of tool call {@code index}'s arguments. */
+    ObjectNode toolCallArguments(int index, String fragment) {
+        ObjectNode delta = json.createObjectNode();
+        ObjectNode call = delta.putArray("tool_calls").addObject();
+        call.put("index", index);
+        call.putObject("function").put("arguments", fragment);
+        return delta;
     }
 
     ObjectNode usage(TokenUsage usage, boolean includeCost) {

@@ -14,6 +14,7 @@ import ai.sentx.sse.SseFrames;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -52,7 +53,8 @@ final class ChatRoute {
                 case ChatOutcome.Rejected r -> Responses.sendError(sink, json, headers, r.failure());
                 case ChatOutcome.Failed f -> Responses.sendError(sink, json, headers, f.failure());
                 case ChatOutcome.Completed c -> Responses.sendJson(sink, json, 200, headers,
-                        shapes.completion(out.id, out.created, out.text.toString(), c.reason(), c.usage(), includeCost));
+                        shapes.completion(out.id, out.created, out.text.toString(), out.toolCalls(), c.reason(),
+                                c.usage(), includeCost));
                 case ChatOutcome.ClientGone g -> sink.close();
             }
         }
@@ -68,6 +70,9 @@ final class ChatRoute {
     /** Collects the reply for one JSON response. */
     private static final class BufferingObserver implements ChatObserver {
         final StringBuilder text = new StringBuilder();
+        private final List<String> callIds = new ArrayList<>();
+        private final List<String> callNames = new ArrayList<>();
+        private final List<StringBuilder> callArguments = new ArrayList<>();
         String id;
         long created;
 
@@ -80,6 +85,24 @@ final class ChatRoute {
         @Override
         public void delta(String piece) {
             text.append(piece);
+        }
+
+        @Override
+        public void toolCall(int index, String callId, String name, String argumentsFragment) {
+            if (callId != null && index == callIds.size()) {
+                callIds.add(callId);
+                callNames.add(name);
+                callArguments.add(new StringBuilder());
+            }
+            if (index < callArguments.size()) callArguments.get(index).append(argumentsFragment);
+        }
+
+        List<ChatJson.ToolCall> toolCalls() {
+            List<ChatJson.ToolCall> calls = new ArrayList<>(callIds.size());
+            for (int i = 0; i < callIds.size(); i++) {
+                calls.add(new ChatJson.ToolCall(callIds.get(i), callNames.get(i), callArguments.get(i).toString()));
+            }
+            return calls;
         }
 
         @Override
@@ -131,6 +154,16 @@ final class ChatRoute {
             ObjectNode delta = shapes.delta();
             delta.put("content", text);
             emit(shapes.chunk(id, created, delta, null, includeUsage));
+        }
+
+        @Override
+        public void toolCall(int index, String callId, String name, String argumentsFragment) throws IOException {
+            if (callId != null) {
+                emit(shapes.chunk(id, created, shapes.toolCallOpening(index, callId, name), null, includeUsage));
+            }
+            if (!argumentsFragment.isEmpty()) {
+                emit(shapes.chunk(id, created, shapes.toolCallArguments(index, argumentsFragment), null, includeUsage));
+            }
         }
 
         @Override

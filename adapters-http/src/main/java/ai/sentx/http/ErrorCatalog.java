@@ -26,6 +26,7 @@ public final class ErrorCatalog {
             case UNSUPPORTED_CONTENT -> bad("unsupported_content");
             case INVALID_FILE_FORMAT -> bad("invalid_file_format");
             case ATTACHED_FILE_NOT_FOUND -> bad("file_not_found");
+            case INVALID_SIGNATURE -> bad("invalid_signature");
             case INVALID_API_KEY -> new HttpError(401, "authentication_error", "invalid_api_key", false);
             case INVALID_SESSION -> new HttpError(401, "authentication_error", "invalid_session", false);
             case INSUFFICIENT_BALANCE -> new HttpError(402, "billing_error", "insufficient_balance", false);
@@ -39,6 +40,8 @@ public final class ErrorCatalog {
             case KEY_CREATION_RATE_LIMITED -> new HttpError(429, "rate_limit_error", "rate_limit_exceeded", false);
             case UPSTREAM_ERROR -> new HttpError(502, "api_error", "upstream_error", true);
             case UPSTREAM_TIMEOUT -> new HttpError(504, "api_error", "upstream_timeout", true);
+            case PAYMENTS_NOT_CONFIGURED -> new HttpError(503, "api_error", "payments_not_configured", false);
+            case PAYMENTS_UNAVAILABLE -> new HttpError(503, "api_error", "payments_unavailable", true);
             case INTERNAL_ERROR -> new HttpError(500, "api_error", "internal_error", true);
         };
     }

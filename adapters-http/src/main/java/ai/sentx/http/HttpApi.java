@@ -5,11 +5,14 @@ import ai.sentx.application.Authorization;
 import ai.sentx.application.AuthorizeApiCall;
 import ai.sentx.application.CompleteChat;
 import ai.sentx.application.CreateApiKey;
+import ai.sentx.application.HandlePaymentEvent;
 import ai.sentx.application.ListApiKeys;
+import ai.sentx.application.ListLedger;
 import ai.sentx.application.ListUsage;
 import ai.sentx.application.RequestQuota;
 import ai.sentx.application.RevokeApiKey;
 import ai.sentx.application.ShowAccount;
+import ai.sentx.application.StartTopUp;
 import ai.sentx.domain.Failure;
 import ai.sentx.domain.FailureException;
 import ai.sentx.domain.Problem;
@@ -44,6 +47,7 @@ public final class HttpApi {
     private final AuthorizeApiCall authorize;
     private final ChatRoute chat;
     private final AccountRoutes account;
+    private final PaymentRoutes payments;
     private final IdSource ids;
     private final Clock clock;
     private final ObjectMapper json;
@@ -51,7 +55,8 @@ public final class HttpApi {
     /** The use cases behind the routes. */
     public record UseCases(AuthorizeApiCall authorize, CompleteChat chat, AuthenticateSession sessions,
                            ShowAccount showAccount, CreateApiKey createKey, ListApiKeys listKeys,
-                           RevokeApiKey revokeKey, ListUsage listUsage) {
+                           RevokeApiKey revokeKey, ListUsage listUsage, StartTopUp startTopUp,
+                           HandlePaymentEvent handlePaymentEvent, ListLedger listLedger) {
     }
 
     public HttpApi(UseCases useCases, IdSource ids, Clock clock) {
@@ -66,6 +71,8 @@ public final class HttpApi {
         this.chat = new ChatRoute(useCases.chat(), json);
         this.account = new AccountRoutes(useCases.sessions(), useCases.showAccount(), useCases.createKey(),
                 useCases.listKeys(), useCases.revokeKey(), useCases.listUsage(), json);
+        this.payments = new PaymentRoutes(useCases.sessions(), useCases.startTopUp(), useCases.handlePaymentEvent(),
+                useCases.listLedger(), json);
         this.ids = ids;
         this.clock = clock;
     }
@@ -103,6 +110,17 @@ public final class HttpApi {
         }
         if (path.equals("/v1") || path.startsWith("/v1/")) {
             v1(req, requestId, headers, sink);
+            return;
+        }
+        if (path.equals(PaymentRoutes.STRIPE_WEBHOOK)) {
+            requireMethod(method, "POST", headers);
+            payments.handleWebhook(req, readBody(req, PaymentRoutes.WEBHOOK_BODY_LIMIT), headers, sink);
+            return;
+        }
+        String paymentMethods = PaymentRoutes.allowed(path);
+        if (paymentMethods != null) {
+            requireMethod(method, paymentMethods, headers);
+            payments.handleAccount(req, bearer(req), limit -> readBody(req, limit), headers, sink);
             return;
         }
         String accountMethods = AccountRoutes.allowed(path);

@@ -17,6 +17,13 @@ public interface ChatObserver {
     /** A piece of the reply; a streaming observer writes and flushes it at once. */
     void delta(String text) throws IOException;
 
+    /**
+     * A piece of a tool call (OPENAI-WIRE "tool-call deltas"); a streaming observer writes and
+     * flushes it at once. The first piece of call {@code index} has its {@code id} and {@code name};
+     * later pieces have both {@code null} and only more arguments text.
+     */
+    void toolCall(int index, String id, String name, String argumentsFragment) throws IOException;
+
     /** The model has been silent for a while; a streaming observer sends a comment line. */
     void keepAlive() throws IOException;
 

@@ -162,6 +162,8 @@ public final class CompleteChat {
                 try {
                     switch (event) {
                         case ModelEvent.TextDelta d -> out.delta(d.text());
+                        case ModelEvent.ToolCallDelta t -> out.toolCall(t.index(), t.id(), t.name(),
+                                t.argumentsFragment());
                         case ModelEvent.Idle i -> out.keepAlive();
                         case ModelEvent.Finished f -> {
                             charged = settle(who, request, endUser, requestId, f.promptTokens(),

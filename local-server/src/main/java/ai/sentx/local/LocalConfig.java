@@ -2,6 +2,9 @@ package ai.sentx.local;
 
 import ai.sentx.domain.ApiKeyFormat;
 import ai.sentx.domain.Limits;
+import ai.sentx.model.upstream.UpstreamConfig;
+import ai.sentx.payments.StripeSettings;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -16,11 +19,16 @@ import java.util.Map;
  * @param keyHashSecret    the HMAC secret for API keys and session tokens
  * @param tokenDelay       pause between the built-in model's tokens (tests, demos)
  * @param keepAliveEvery   how long the model may be silent before a {@code : keep-alive} comment
+ * @param upstream         the OpenAI-compatible model server ({@code SENTX_UPSTREAM_*}), or {@code null} for
+ *                         the built-in model
+ * @param topUps           Stripe top-ups ({@code SENTX_STRIPE_*}, {@code SENTX_TOPUP_*}); never {@code null}
+ * @param dynamoDb         the DynamoDB tables to keep the data in ({@code SENTX_DYNAMODB_*}), or {@code null} to
+ *                         keep it in memory
  */
 public record LocalConfig(String host, int port, String demoApiKey, long demoBalanceCents, String demoSessionToken,
                           byte[] keyHashSecret, Limits limits, Duration tokenDelay, Duration keepAliveEvery,
                           String safetyInstructions,
-                          String stripeWebhookSecret, String upstreamUrl) {
+                          TopUpConfig topUps, UpstreamConfig upstream, DynamoDbConfig dynamoDb) {
 
     /** The platform's safety instructions: always the first message, before the customer's system text. */
     public static final String DEFAULT_SAFETY = "You are SentX, a helpful assistant. Follow these safety rules before"
@@ -61,15 +69,93 @@ public record LocalConfig(String host, int port, String demoApiKey, long demoBal
                 Duration.ofMillis(longVar(env, "SENTX_BUILTIN_TOKEN_DELAY_MS", 0)),
                 Duration.ofMillis(Math.max(1, longVar(env, "SENTX_KEEPALIVE_MS", 15_000))),
                 safety == null ? DEFAULT_SAFETY : safety,
-                blank(env.get("SENTX_STRIPE_WEBHOOK_SECRET")),
-                blank(env.get("SENTX_UPSTREAM_URL")));
+                topUps(env),
+                UpstreamEnv.read(env),
+                dynamoDb(env));
     }
 
     /** Never prints secrets (the demo key, the session token, the hash secret). */
     @Override
     public String toString() {
         return "LocalConfig[host=" + host + ", port=" + port + ", demoBalanceCents=" + demoBalanceCents + ", limits="
-                + limits + ", tokenDelay=" + tokenDelay + ", upstreamUrl=" + upstreamUrl + "]";
+                + limits + ", tokenDelay=" + tokenDelay + ", upstream=" + upstream + ", topUps=" + topUps + ", dynamoDb=" + dynamoDb + "]";
+    }
+
+    /**
+     * Stripe top-ups: the API key and webhook secrets (comma-separated, for rotation), the API base
+     * (a stand-in in tests), where Checkout sends the payer back, and how often to reconcile.
+     *
+     * @param stripe         prints no secret
+     * @param reconcileEvery the pause between reconciliations (with a secret key only)
+     * @param lookBack       how far back each reconciliation lists paid sessions
+     */
+    public record TopUpConfig(StripeSettings stripe, Duration reconcileEvery, Duration lookBack) {
+    }
+
+    /** Reads {@code SENTX_STRIPE_*} and {@code SENTX_TOPUP_*}; messages name variables, never values. */
+    private static TopUpConfig topUps(Map<String, String> env) {
+        String secretKey = blank(env.get("SENTX_STRIPE_SECRET_KEY"));
+        String success = blank(env.get("SENTX_TOPUP_SUCCESS_URL"));
+        String cancel = blank(env.get("SENTX_TOPUP_CANCEL_URL"));
+        if (secretKey != null && (success == null || cancel == null)) {
+            throw new IllegalArgumentException("SENTX_STRIPE_SECRET_KEY needs SENTX_TOPUP_SUCCESS_URL and "
+                    + "SENTX_TOPUP_CANCEL_URL: the http(s) pages Stripe Checkout sends the payer back to");
+        }
+        String apiBase = blank(env.get("SENTX_STRIPE_API_BASE"));
+        StripeSettings stripe;
+        try {
+            stripe = new StripeSettings(secretKey, StripeSettings.secretList(env.get("SENTX_STRIPE_WEBHOOK_SECRET")),
+                    apiBase == null ? StripeSettings.DEFAULT_API_BASE : apiBase, success, cancel);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SENTX_STRIPE_API_BASE, SENTX_TOPUP_SUCCESS_URL and "
+                    + "SENTX_TOPUP_CANCEL_URL must be absolute http(s) URLs: " + e.getMessage());
+        }
+        return new TopUpConfig(stripe,
+                Duration.ofSeconds(Math.max(1, longVar(env, "SENTX_STRIPE_RECONCILE_SECONDS", 900))),
+                Duration.ofDays(7));
+    }
+
+    /**
+     * DynamoDB instead of memory: chosen when {@code SENTX_DYNAMODB_ENDPOINT} or
+     * {@code SENTX_DYNAMODB_TABLE_PREFIX} is set.
+     *
+     * @param endpoint          {@code SENTX_DYNAMODB_ENDPOINT}: an emulator or other endpoint; {@code null} for
+     *                          the region's DynamoDB
+     * @param region            {@code SENTX_DYNAMODB_REGION}, else {@code AWS_REGION}, else {@code us-east-1}
+     * @param tablePrefix       {@code SENTX_DYNAMODB_TABLE_PREFIX} (default {@code sentx-local-})
+     * @param createTables      {@code SENTX_DYNAMODB_CREATE_TABLES=true}: create the missing tables at start
+     * @param localCredentials  an endpoint is set and no AWS credentials are configured: sign with fixed dummy
+     *                          credentials, which emulators accept
+     */
+    public record DynamoDbConfig(URI endpoint, String region, String tablePrefix, boolean createTables,
+                                 boolean localCredentials) {
+    }
+
+    /** Reads {@code SENTX_DYNAMODB_*}; {@code null} when neither an endpoint nor a table prefix is set. */
+    private static DynamoDbConfig dynamoDb(Map<String, String> env) {
+        String endpoint = blank(env.get("SENTX_DYNAMODB_ENDPOINT"));
+        String prefix = env.get("SENTX_DYNAMODB_TABLE_PREFIX");
+        if (endpoint == null && prefix == null) return null;
+        URI uri = null;
+        if (endpoint != null) {
+            uri = URI.create(endpoint);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException("SENTX_DYNAMODB_ENDPOINT must be a URL such as http://localhost:8000");
+            }
+        }
+        String tablePrefix = prefix == null ? "sentx-local-" : prefix.strip();
+        if (!tablePrefix.matches("[A-Za-z0-9_.-]*")) {
+            throw new IllegalArgumentException("SENTX_DYNAMODB_TABLE_PREFIX may only hold A-Z a-z 0-9 _ - .");
+        }
+        String region = blank(env.get("SENTX_DYNAMODB_REGION"));
+        if (region == null) region = blank(env.get("AWS_REGION"));
+        String create = blank(env.get("SENTX_DYNAMODB_CREATE_TABLES"));
+        if (create != null && !create.equalsIgnoreCase("true") && !create.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("SENTX_DYNAMODB_CREATE_TABLES must be true or false");
+        }
+        boolean awsCredentials = blank(env.get("AWS_ACCESS_KEY_ID")) != null || blank(env.get("AWS_PROFILE")) != null;
+        return new DynamoDbConfig(uri, region == null ? "us-east-1" : region, tablePrefix, "true".equalsIgnoreCase(create),
+                uri != null && !awsCredentials);
     }
 
     /** A fresh random session token ({@code sess_...}). */

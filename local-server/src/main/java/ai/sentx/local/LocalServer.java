@@ -4,11 +4,15 @@ import ai.sentx.application.AuthenticateSession;
 import ai.sentx.application.AuthorizeApiCall;
 import ai.sentx.application.CompleteChat;
 import ai.sentx.application.CreateApiKey;
+import ai.sentx.application.HandlePaymentEvent;
 import ai.sentx.application.ListApiKeys;
+import ai.sentx.application.ListLedger;
 import ai.sentx.application.ListUsage;
+import ai.sentx.application.ReconcileTopUps;
 import ai.sentx.application.RevokeApiKey;
 import ai.sentx.application.SecureRandomIds;
 import ai.sentx.application.ShowAccount;
+import ai.sentx.application.StartTopUp;
 import ai.sentx.application.SweepExpiredHolds;
 import ai.sentx.domain.Account;
 import ai.sentx.domain.AccountId;
@@ -19,26 +23,30 @@ import ai.sentx.domain.KeyId;
 import ai.sentx.domain.LedgerEntry;
 import ai.sentx.http.HttpApi;
 import ai.sentx.model.builtin.BuiltInBackend;
-import ai.sentx.persistence.memory.InMemoryAccounts;
-import ai.sentx.persistence.memory.InMemoryApiKeys;
-import ai.sentx.persistence.memory.InMemoryLedger;
-import ai.sentx.persistence.memory.InMemoryRateLimits;
-import ai.sentx.persistence.memory.InMemorySessions;
-import ai.sentx.persistence.memory.InMemoryUsageRecords;
+import ai.sentx.model.upstream.OpenAiCompatibleBackend;
+import ai.sentx.persistence.memory.InMemoryPaymentEvents;
+import ai.sentx.port.Accounts;
+import ai.sentx.port.ApiKeys;
 import ai.sentx.port.IdSource;
 import ai.sentx.port.Ledger;
+import ai.sentx.port.RateLimits;
+import ai.sentx.port.Sessions;
+import ai.sentx.port.UsageRecords;
+import ai.sentx.payments.StripePayments;
 import ai.sentx.port.ModelBackend;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The composition root of the local server: the embedded in-memory store, the built-in model, the
- * demo account, and the HTTP API on the JDK server. {@link #start} is also how tests run it.
+ * The composition root of the local server: the embedded in-memory store (or DynamoDB, see
+ * {@link LocalStore}), the built-in model, the demo account, and the HTTP API on the JDK server.
+ * {@link #start} is also how tests run it.
  */
 public final class LocalServer implements AutoCloseable {
     /** The demo account's id. */
@@ -46,22 +54,31 @@ public final class LocalServer implements AutoCloseable {
 
     private final JdkHttpTransport transport;
     private final ScheduledExecutorService sweeper;
+    /** Runs the top-up reconciliation; {@code null} without a Stripe secret key. */
+    private final ScheduledExecutorService reconciler;
     private final String demoApiKey;
     private final String demoSessionToken;
     private final Ledger ledger;
     private final LocalConfig config;
+    private final ModelBackend backend;
+    /** In memory, or DynamoDB when configured. */
+    private final LocalStore store;
 
     private LocalServer(LocalConfig config, ModelBackend backend, Clock clock) throws IOException {
         this.config = config;
+        this.backend = backend;
         SecureRandom random = new SecureRandom();
         IdSource ids = new SecureRandomIds();
         KeyHasher hasher = new KeyHasher(config.keyHashSecret());
-        InMemoryAccounts accounts = new InMemoryAccounts();
-        InMemoryLedger ledger = new InMemoryLedger();
-        InMemoryApiKeys keys = new InMemoryApiKeys();
-        InMemoryRateLimits rateLimits = new InMemoryRateLimits(clock);
-        InMemoryUsageRecords usage = new InMemoryUsageRecords();
-        InMemorySessions sessions = new InMemorySessions(hasher);
+        this.store = LocalStore.open(config, hasher, clock);
+        Accounts accounts = store.accounts();
+        Ledger ledger = store.ledger();
+        ApiKeys keys = store.apiKeys();
+        RateLimits rateLimits = store.rateLimits();
+        UsageRecords usage = store.usage();
+        Sessions sessions = store.sessions();
+        InMemoryPaymentEvents paymentEvents = new InMemoryPaymentEvents();
+        StripePayments payments = new StripePayments(config.topUps().stripe(), clock);
         this.ledger = ledger;
 
         Instant now = clock.instant();
@@ -71,11 +88,12 @@ public final class LocalServer implements AutoCloseable {
                     config.demoBalanceCents(), "demo balance", now));
         }
         this.demoApiKey = config.demoApiKey() != null ? config.demoApiKey() : ApiKeyFormat.newKey(random);
-        keys.create(new ApiKeyRecord(new KeyId("key_demo"), DEMO_ACCOUNT, "Demo key", hasher.hash(demoApiKey),
-                ApiKeyFormat.hint(demoApiKey), now, null, null), config.limits().maxActiveKeys());
+        LocalStore.storeDemoKey(keys, new ApiKeyRecord(new KeyId("key_demo"), DEMO_ACCOUNT, "Demo key",
+                hasher.hash(demoApiKey), ApiKeyFormat.hint(demoApiKey), now, null, null),
+                config.limits().maxActiveKeys(), ids);
         this.demoSessionToken = config.demoSessionToken() != null ? config.demoSessionToken()
                 : LocalConfig.newSessionToken(random);
-        sessions.register(demoSessionToken, DEMO_ACCOUNT);
+        store.registerSession().accept(demoSessionToken, DEMO_ACCOUNT);
 
         HttpApi api = new HttpApi(new HttpApi.UseCases(
                 new AuthorizeApiCall(keys, hasher, rateLimits, config.limits(), clock),
@@ -87,17 +105,59 @@ public final class LocalServer implements AutoCloseable {
                         random),
                 new ListApiKeys(keys),
                 new RevokeApiKey(keys, clock),
-                new ListUsage(usage)), ids, clock);
+                new ListUsage(usage),
+                new StartTopUp(payments),
+                new HandlePaymentEvent(payments, paymentEvents, ledger, accounts, clock),
+                new ListLedger(ledger)), ids, clock);
         this.transport = new JdkHttpTransport(config.host(), config.port(), api);
         SweepExpiredHolds sweep = new SweepExpiredHolds(ledger, clock);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("hold-sweeper").factory());
         sweeper.scheduleWithFixedDelay(sweep::sweep, 1, 1, TimeUnit.MINUTES);
+        this.reconciler = config.topUps().stripe().hasSecretKey()
+                ? reconcileOnSchedule(new ReconcileTopUps(payments, paymentEvents, ledger, accounts, clock,
+                        config.topUps().lookBack()), config.topUps().reconcileEvery())
+                : null;
     }
 
-    /** Starts a server with the built-in model. */
+    /**
+     * Credits paid top-ups whose webhook never came, every {@code every} (first soon after start, to
+     * catch up on what arrived while the server was down). A failed run is logged and retried on
+     * the next one: the listing window overlaps, so nothing is missed.
+     */
+    private static ScheduledExecutorService reconcileOnSchedule(ReconcileTopUps reconcile, Duration every) {
+        System.Logger log = System.getLogger(LocalServer.class.getName());
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("topup-reconciler").factory());
+        long everyMs = every.toMillis();
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                ReconcileTopUps.Report report = reconcile.reconcile();
+                if (report.credited() > 0 || report.failed() > 0) {
+                    log.log(System.Logger.Level.WARNING, "top-up reconciliation credited " + report.credited()
+                            + " paid session(s) whose webhook had not arrived; " + report.failed() + " failed");
+                }
+            } catch (RuntimeException e) {
+                // A FailureException's message is written for callers: no key, no secret.
+                log.log(System.Logger.Level.WARNING, "top-up reconciliation failed: " + e.getMessage());
+            }
+        }, Math.min(everyMs, 30_000), everyMs, TimeUnit.MILLISECONDS);
+        return executor;
+    }
+
+    /** Starts a server with the OpenAI-compatible upstream {@code config} names, else the built-in model. */
     public static LocalServer start(LocalConfig config) throws IOException {
-        return start(config, new BuiltInBackend(config.limits().maxOutputTokens(), config.tokenDelay()),
-                Clock.systemUTC());
+        if (config.upstream() == null) {
+            return start(config, new BuiltInBackend(config.limits().maxOutputTokens(), config.tokenDelay()),
+                    Clock.systemUTC());
+        }
+        OpenAiCompatibleBackend upstream = new OpenAiCompatibleBackend(config.upstream(),
+                config.limits().maxOutputTokens());
+        try {
+            return start(config, upstream, Clock.systemUTC());
+        } catch (IOException | RuntimeException e) {
+            upstream.close();
+            throw e;
+        }
     }
 
     /** Starts a server with the given model backend and clock (tests). */
@@ -129,6 +189,9 @@ public final class LocalServer implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        if (reconciler != null) reconciler.shutdownNow();
         transport.close();
+        if (backend instanceof OpenAiCompatibleBackend upstream) upstream.close();
+        store.close();
     }
 }

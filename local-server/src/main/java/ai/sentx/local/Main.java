@@ -1,5 +1,6 @@
 package ai.sentx.local;
 
+import ai.sentx.model.upstream.UpstreamConfig;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -15,12 +16,6 @@ public final class Main {
             config = LocalConfig.from(System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("sentx: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        if (config.upstreamUrl() != null) {
-            System.err.println("sentx: SENTX_UPSTREAM_URL is not supported by this build yet; unset it to use the "
-                    + "built-in model.");
             System.exit(2);
             return;
         }
@@ -49,6 +44,9 @@ public final class Main {
                   Demo balance     $%d.%02d (%d cents)
                   Session token    %s   (for /account, as Authorization: Bearer ...)
                   Limits           %d requests/min per key, %d concurrent streams per key
+                  Model backend    %s
+                  Top-ups          %s
+                  Store            %s
 
                 Try it:
                   curl %s/v1/chat/completions \\
@@ -63,7 +61,25 @@ public final class Main {
                 startMillis, origin, origin, origin, key,
                 config.demoBalanceCents() / 100, config.demoBalanceCents() % 100, config.demoBalanceCents(),
                 server.demoSessionToken(), config.limits().requestsPerMinute(), config.limits().streamsPerKey(),
+                backend(config), topUps(config, origin), LocalStore.describe(config),
                 origin, key, origin, key);
         out.flush();
+    }
+
+    /** Whether Stripe top-ups and webhooks work; names variables, never a key or a secret. */
+    static String topUps(LocalConfig config, String origin) {
+        boolean key = config.topUps().stripe().hasSecretKey();
+        boolean webhooks = !config.topUps().stripe().webhookSecrets().isEmpty();
+        return (key ? "Stripe Checkout (" + config.topUps().stripe().apiBase() + ")"
+                : "off (set SENTX_STRIPE_SECRET_KEY)")
+                + (webhooks ? ", webhooks at " + origin + "/webhooks/stripe"
+                : ", webhooks off (set SENTX_STRIPE_WEBHOOK_SECRET)");
+    }
+
+    /** Which model serves the chats; never the upstream's key, nor credentials in its URL. */
+    static String backend(LocalConfig config) {
+        UpstreamConfig upstream = config.upstream();
+        return upstream == null ? "built-in (deterministic, exact o200k_base counts)"
+                : "OpenAI-compatible upstream " + upstream.displayUrl() + ", model " + upstream.model();
     }
 }

@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Starts in-process local servers for the integration tests. The defaults suit a server shared by
@@ -14,6 +15,12 @@ import java.util.Map;
  */
 final class TestServers {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * More {@code SENTX_*} variables for each server, applied after the defaults and before the
+     * overrides; asked again for every server. A suite that reruns these tests on another store
+     * sets it for its duration (see {@link OnDynamoDb}).
+     */
+    static volatile Supplier<Map<String, String>> environment = Map::of;
 
     private TestServers() {
     }
@@ -30,6 +37,7 @@ final class TestServers {
         env.put("SENTX_DEMO_API_KEY", newKey());
         env.put("SENTX_DEMO_BALANCE_CENTS", "1000000");
         env.put("SENTX_REQUESTS_PER_MINUTE", "100000");
+        env.putAll(environment.get());
         for (int i = 0; i < overrides.length; i += 2) env.put(overrides[i], overrides[i + 1]);
         try {
             return LocalServer.start(LocalConfig.from(env));

@@ -143,6 +143,9 @@ public interface ModelBackendContract {
                     assertNotNull(delta.text());
                     deltas.add(delta.text());
                 }
+                case ModelEvent.ToolCallDelta call -> {
+                    assertNotNull(call.argumentsFragment());
+                }
                 case ModelEvent.Idle idle -> {
                     // keep-alive: ask again
                 }

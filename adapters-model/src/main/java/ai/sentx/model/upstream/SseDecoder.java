@@ -1,0 +1,102 @@
+package ai.sentx.model.upstream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Decodes a server-sent-event stream incrementally, as its bytes arrive in buffers of any size
+ * (the WHATWG rules, restricted to what chat streams use): lines end with LF, CRLF or CR; a line
+ * starting with {@code :} is a comment; {@code data:} lines (one optional space after the colon)
+ * accumulate, joined by LF; a blank line dispatches the event's data; other fields ({@code event},
+ * {@code id}, {@code retry}) are ignored. Text is handled as bytes until a whole line is known, so
+ * a UTF-8 character split across buffers is never cut. An event the stream ends inside of is
+ * dropped, as the specification says.
+ *
+ * <p>Not thread-safe: one decoder per stream, fed by one thread at a time.
+ */
+final class SseDecoder {
+    /** Receives each event's data. The array is reused after the call returns. */
+    interface Events {
+        void data(byte[] bytes, int length) throws IOException;
+    }
+
+    private final int maxEventBytes;
+    private byte[] line;
+    private int lineLength;
+    private byte[] data;
+    private int dataLength;
+    private boolean hasData;
+    private boolean afterCr;
+
+    /** @param maxEventBytes the longest line or event accepted; longer ones fail the stream */
+    SseDecoder(int maxEventBytes) {
+        this.maxEventBytes = maxEventBytes;
+        this.line = new byte[Math.min(256, maxEventBytes)];
+        this.data = new byte[Math.min(256, maxEventBytes)];
+    }
+
+    /**
+     * Consumes all of {@code buffer}, reporting every event it completes.
+     *
+     * @throws IOException if a line or an event is longer than the limit, or {@code events} throws
+     */
+    void feed(ByteBuffer buffer, Events events) throws IOException {
+        while (buffer.hasRemaining()) {
+            byte b = buffer.get();
+            if (afterCr) {
+                afterCr = false;
+                if (b == '\n') continue;
+            }
+            if (b == '\n' || b == '\r') {
+                afterCr = b == '\r';
+                endOfLine(events);
+            } else {
+                if (lineLength == line.length) line = grow(line, lineLength + 1);
+                line[lineLength++] = b;
+            }
+        }
+    }
+
+    private void endOfLine(Events events) throws IOException {
+        int length = lineLength;
+        lineLength = 0;
+        if (length == 0) {
+            if (hasData) {
+                hasData = false;
+                int n = dataLength;
+                dataLength = 0;
+                events.data(data, n);
+            }
+            return;
+        }
+        if (line[0] == ':') return;
+        boolean dataField = length >= 4 && line[0] == 'd' && line[1] == 'a' && line[2] == 't' && line[3] == 'a';
+        if (!dataField) return;
+        if (length == 4) {
+            appendData(line, 4, 0);
+        } else if (line[4] == ':') {
+            int from = length > 5 && line[5] == ' ' ? 6 : 5;
+            appendData(line, from, length - from);
+        }
+    }
+
+    private void appendData(byte[] src, int from, int n) throws IOException {
+        int needed = dataLength + (hasData ? 1 : 0) + n;
+        if (needed > maxEventBytes) throw tooLong();
+        if (needed > data.length) data = grow(data, needed);
+        if (hasData) data[dataLength++] = '\n';
+        System.arraycopy(src, from, data, dataLength, n);
+        dataLength += n;
+        hasData = true;
+    }
+
+    private IOException tooLong() {
+        return new IOException("a server-sent event is longer than " + maxEventBytes + " bytes");
+    }
+
+    private byte[] grow(byte[] array, int needed) throws IOException {
+        if (needed > maxEventBytes) throw tooLong();
+        return Arrays.copyOf(array, Math.min(maxEventBytes, Math.max(needed, array.length * 2)));
+    }
+}

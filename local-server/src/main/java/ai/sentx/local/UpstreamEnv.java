@@ -1,0 +1,84 @@
+package ai.sentx.local;
+
+import ai.sentx.model.upstream.UpstreamConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Reads the {@code SENTX_UPSTREAM_*} variables: with {@code SENTX_UPSTREAM_URL} set, the local
+ * server relays every chat to that OpenAI-compatible server instead of the built-in model.
+ *
+ * <table>
+ *   <caption>Variables</caption>
+ *   <tr><td>{@code SENTX_UPSTREAM_URL}</td><td>API base, e.g. {@code http://127.0.0.1:8000/v1}</td></tr>
+ *   <tr><td>{@code SENTX_UPSTREAM_API_KEY}</td><td>sent as a bearer token; none when unset</td></tr>
+ *   <tr><td>{@code SENTX_UPSTREAM_MODEL}</td><td>model name sent upstream ({@value #DEFAULT_MODEL})</td></tr>
+ *   <tr><td>{@code SENTX_UPSTREAM_CONNECT_TIMEOUT_MS}</td><td>5,000</td></tr>
+ *   <tr><td>{@code SENTX_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS}</td><td>120,000</td></tr>
+ *   <tr><td>{@code SENTX_UPSTREAM_IDLE_TIMEOUT_MS}</td><td>60,000</td></tr>
+ *   <tr><td>{@code SENTX_UPSTREAM_TOKEN_LIMIT_FIELD}</td><td>{@code max_completion_tokens} (default),
+ *       {@code max_tokens} or {@code both}</td></tr>
+ * </table>
+ */
+final class UpstreamEnv {
+    /** The model asked for when {@code SENTX_UPSTREAM_MODEL} is unset (OpenAI's, whose tokenizer SentX uses). */
+    static final String DEFAULT_MODEL = "gpt-4o-mini";
+
+    private UpstreamEnv() {
+    }
+
+    /**
+     * The upstream configuration, or {@code null} when {@code SENTX_UPSTREAM_URL} is unset.
+     *
+     * @throws IllegalArgumentException with a readable message for a malformed value
+     */
+    static UpstreamConfig read(Map<String, String> env) {
+        String url = blank(env.get("SENTX_UPSTREAM_URL"));
+        if (url == null) return null;
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("SENTX_UPSTREAM_URL must be an absolute http:// or https:// URL");
+        }
+        String model = blank(env.get("SENTX_UPSTREAM_MODEL"));
+        UpstreamConfig.TokenLimitField field;
+        String fieldName = blank(env.get("SENTX_UPSTREAM_TOKEN_LIMIT_FIELD"));
+        try {
+            field = fieldName == null ? UpstreamConfig.TokenLimitField.MAX_COMPLETION_TOKENS
+                    : UpstreamConfig.TokenLimitField.parse(fieldName);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SENTX_UPSTREAM_TOKEN_LIMIT_FIELD: " + e.getMessage());
+        }
+        try {
+            return new UpstreamConfig(uri, blank(env.get("SENTX_UPSTREAM_API_KEY")),
+                    model == null ? DEFAULT_MODEL : model,
+                    millis(env, "SENTX_UPSTREAM_CONNECT_TIMEOUT_MS", UpstreamConfig.DEFAULT_CONNECT_TIMEOUT),
+                    millis(env, "SENTX_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", UpstreamConfig.DEFAULT_FIRST_TOKEN_TIMEOUT),
+                    millis(env, "SENTX_UPSTREAM_IDLE_TIMEOUT_MS", UpstreamConfig.DEFAULT_IDLE_TIMEOUT),
+                    field);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("SENTX_")) throw e;
+            throw new IllegalArgumentException("SENTX_UPSTREAM_URL: " + e.getMessage());
+        }
+    }
+
+    private static Duration millis(Map<String, String> env, String name, Duration fallback) {
+        String raw = blank(env.get(name));
+        if (raw == null) return fallback;
+        try {
+            long v = Long.parseLong(raw);
+            if (v <= 0) throw new NumberFormatException();
+            return Duration.ofMillis(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a positive whole number of milliseconds, not '"
+                    + raw + "'");
+        }
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

@@ -1,0 +1,8 @@
+package ai.sentx.local;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@link ChatHttpIT} again, with the local server on DynamoDB (FakeDynamoDb in the JVM). */
+@ExtendWith(OnDynamoDb.class)
+class ChatHttpOnDynamoDbIT extends ChatHttpIT {
+}

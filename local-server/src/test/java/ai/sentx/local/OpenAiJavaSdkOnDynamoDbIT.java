@@ -1,0 +1,8 @@
+package ai.sentx.local;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@link OpenAiJavaSdkIT} again, with the local server on DynamoDB (FakeDynamoDb in the JVM). */
+@ExtendWith(OnDynamoDb.class)
+class OpenAiJavaSdkOnDynamoDbIT extends OpenAiJavaSdkIT {
+}
