@@ -24,11 +24,11 @@ import ai.sentx.domain.LedgerEntry;
 import ai.sentx.http.HttpApi;
 import ai.sentx.model.builtin.BuiltInBackend;
 import ai.sentx.model.upstream.OpenAiCompatibleBackend;
-import ai.sentx.persistence.memory.InMemoryPaymentEvents;
 import ai.sentx.port.Accounts;
 import ai.sentx.port.ApiKeys;
 import ai.sentx.port.IdSource;
 import ai.sentx.port.Ledger;
+import ai.sentx.port.PaymentEvents;
 import ai.sentx.port.RateLimits;
 import ai.sentx.port.Sessions;
 import ai.sentx.port.UsageRecords;
@@ -77,7 +77,7 @@ public final class LocalServer implements AutoCloseable {
         RateLimits rateLimits = store.rateLimits();
         UsageRecords usage = store.usage();
         Sessions sessions = store.sessions();
-        InMemoryPaymentEvents paymentEvents = new InMemoryPaymentEvents();
+        PaymentEvents paymentEvents = store.paymentEvents();
         StripePayments payments = new StripePayments(config.topUps().stripe(), clock);
         this.ledger = ledger;
 

@@ -10,6 +10,7 @@ import ai.sentx.persistence.dynamodb.TableNames;
 import ai.sentx.persistence.memory.InMemoryAccounts;
 import ai.sentx.persistence.memory.InMemoryApiKeys;
 import ai.sentx.persistence.memory.InMemoryLedger;
+import ai.sentx.persistence.memory.InMemoryPaymentEvents;
 import ai.sentx.persistence.memory.InMemoryRateLimits;
 import ai.sentx.persistence.memory.InMemorySessions;
 import ai.sentx.persistence.memory.InMemoryUsageRecords;
@@ -17,6 +18,7 @@ import ai.sentx.port.Accounts;
 import ai.sentx.port.ApiKeys;
 import ai.sentx.port.IdSource;
 import ai.sentx.port.Ledger;
+import ai.sentx.port.PaymentEvents;
 import ai.sentx.port.RateLimits;
 import ai.sentx.port.Sessions;
 import ai.sentx.port.UsageRecords;
@@ -39,7 +41,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * @param client          the DynamoDB client to close with the server, or {@code null}
  */
 record LocalStore(Accounts accounts, Ledger ledger, ApiKeys apiKeys, RateLimits rateLimits, UsageRecords usage,
-                  Sessions sessions, BiConsumer<String, AccountId> registerSession, DynamoDbClient client)
+                  Sessions sessions, BiConsumer<String, AccountId> registerSession, PaymentEvents paymentEvents,
+                  DynamoDbClient client)
         implements AutoCloseable {
 
     /** Opens the store {@code config} asks for; creates missing DynamoDB tables when told to. */
@@ -48,7 +51,8 @@ record LocalStore(Accounts accounts, Ledger ledger, ApiKeys apiKeys, RateLimits 
         if (dynamo == null) {
             InMemorySessions sessions = new InMemorySessions(hasher);
             return new LocalStore(new InMemoryAccounts(), new InMemoryLedger(), new InMemoryApiKeys(),
-                    new InMemoryRateLimits(clock), new InMemoryUsageRecords(), sessions, sessions::register, null);
+                    new InMemoryRateLimits(clock), new InMemoryUsageRecords(), sessions, sessions::register,
+                    new InMemoryPaymentEvents(), null);
         }
         DynamoDbClient client = dynamoDbClient(dynamo);
         try {
@@ -56,7 +60,7 @@ record LocalStore(Accounts accounts, Ledger ledger, ApiKeys apiKeys, RateLimits 
             if (dynamo.createTables()) TableDefinitions.createMissing(client, tables);
             DynamoDbStore store = new DynamoDbStore(client, tables, hasher, clock);
             return new LocalStore(store.accounts(), store.ledger(), store.apiKeys(), store.rateLimits(),
-                    store.usageRecords(), store.sessions(), store.sessions()::register, client);
+                    store.usageRecords(), store.sessions(), store.sessions()::register, store.paymentEvents(), client);
         } catch (RuntimeException e) {
             client.close();
             throw e;

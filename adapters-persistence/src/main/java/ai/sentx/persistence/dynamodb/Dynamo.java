@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionInProgressException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -71,14 +73,18 @@ final class Dynamo {
 
     /**
      * Applies every write or none; false if the transaction was cancelled, for whatever reason
-     * (a condition, a conflicting transaction): the caller re-reads to learn which.
+     * (a condition, a conflicting transaction): the caller re-reads to learn which. Each call gets
+     * its own client request token, so when the SDK retries a transaction whose success was lost on
+     * the way back, DynamoDB reports that success instead of a cancellation. Nothing depends on it:
+     * without the token (FakeDynamoDb ignores it) the caller's re-read finds the same outcome.
      */
     boolean transact(TransactWriteItemsRequest request) {
+        TransactWriteItemsRequest once = request.toBuilder().clientRequestToken(UUID.randomUUID().toString()).build();
         return call("TransactWriteItems", () -> {
             try {
-                client.transactWriteItems(request);
+                client.transactWriteItems(once);
                 return true;
-            } catch (TransactionCanceledException | TransactionConflictException cancelled) {
+            } catch (TransactionCanceledException | TransactionConflictException | TransactionInProgressException cancelled) {
                 return false;
             }
         });

@@ -255,8 +255,8 @@ public final class DynamoDbApiKeys implements ApiKeys {
                 .tableName(table)
                 .key(Codec.key(KEY_PREFIX + hash, ITEM_SK))
                 .updateExpression("SET #lastUsedAt = :at")
-                .conditionExpression("attribute_exists(#pk) AND (attribute_not_exists(#lastUsedAt) OR #lastUsedAt < :at)")
-                .expressionAttributeNames(Map.of("#pk", PK, "#lastUsedAt", LAST_USED_AT))
+                .conditionExpression("attribute_exists(#keyId) AND (attribute_not_exists(#lastUsedAt) OR #lastUsedAt < :at)")
+                .expressionAttributeNames(Map.of("#keyId", KEY_ID, "#lastUsedAt", LAST_USED_AT))
                 .expressionAttributeValues(Map.of(":at", Codec.time(at)))
                 .build();
     }

@@ -466,7 +466,7 @@ public final class DynamoDbLedger implements Ledger {
                     .update(bookUpdate(table, pk, charge, delta, Math.max(0, -delta), observedFree)).build());
         }
         items.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(Codec.key(pk, holdSortKey(hold)))
-                .conditionExpression("attribute_exists(#pk)").expressionAttributeNames(Map.of("#pk", PK)).build()).build());
+                .conditionExpression("attribute_exists(#holdId)").expressionAttributeNames(Map.of("#holdId", HOLD_ID)).build()).build());
         String stillOpen = hold.lapsed() ? "#hold = :open AND #lapsed = :true" : "#hold = :open AND attribute_not_exists(#lapsed)";
         Map<String, String> names = new HashMap<>();
         names.put("#hold", HOLD);
@@ -498,8 +498,8 @@ public final class DynamoDbLedger implements Ledger {
         Update book = bookUpdate(table, pk, 0, hold.amount(), 0, observedFree);
         Update open = Update.builder().tableName(table).key(Codec.key(pk, holdSortKey(hold)))
                 .updateExpression("SET #lapsed = :true")
-                .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#lapsed)")
-                .expressionAttributeNames(Map.of("#pk", PK, "#lapsed", LAPSED))
+                .conditionExpression("attribute_exists(#holdId) AND attribute_not_exists(#lapsed)")
+                .expressionAttributeNames(Map.of("#holdId", HOLD_ID, "#lapsed", LAPSED))
                 .expressionAttributeValues(Map.of(":true", Codec.bool(true)))
                 .build();
         Update record = Update.builder().tableName(table).key(entryKey(hold.account(), hold.holdId()))

@@ -17,6 +17,7 @@ public final class DynamoDbStore {
     private final DynamoDbRateLimits rateLimits;
     private final DynamoDbUsageRecords usageRecords;
     private final DynamoDbSessions sessions;
+    private final DynamoDbPaymentEvents paymentEvents;
 
     /**
      * @param client the SDK client, shared by every adapter (the caller closes it)
@@ -38,6 +39,7 @@ public final class DynamoDbStore {
         this.rateLimits = new DynamoDbRateLimits(client, tables, clock);
         this.usageRecords = new DynamoDbUsageRecords(client, tables);
         this.sessions = new DynamoDbSessions(client, tables, hasher, clock);
+        this.paymentEvents = new DynamoDbPaymentEvents(client, tables);
     }
 
     /** The account holders. */
@@ -68,5 +70,10 @@ public final class DynamoDbStore {
     /** Account sign-in sessions. */
     public DynamoDbSessions sessions() {
         return sessions;
+    }
+
+    /** What payment handling remembers besides the ledger. */
+    public DynamoDbPaymentEvents paymentEvents() {
+        return paymentEvents;
     }
 }

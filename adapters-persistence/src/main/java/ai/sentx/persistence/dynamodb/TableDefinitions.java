@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -91,6 +92,8 @@ public final class TableDefinitions {
     public static final Table CREDENTIALS = new Table("credentials", Codec.PK, Codec.SK, List.of());
     /** Fixed-window request counters and leased stream slots. */
     public static final Table LIMITS = new Table("limits", Codec.PK, null, List.of());
+    /** Payment handling's memory: handled events, payers, refund marks, parked events (issue 6). */
+    public static final Table PAYMENTS = new Table("payments", Codec.PK, Codec.SK, List.of());
     /** Per-request usage records, newest first per account, and by key, end user and session. */
     public static final Table USAGE = new Table("usage", Codec.PK, Codec.SK, List.of(
             new Index(USAGE_BY_KEY, "keyPk", "keySk"),
@@ -102,7 +105,7 @@ public final class TableDefinitions {
 
     /** Every table, in a fixed order. */
     public static List<Table> all() {
-        return List.of(ACCOUNTS, CREDENTIALS, LIMITS, USAGE);
+        return List.of(ACCOUNTS, CREDENTIALS, LIMITS, USAGE, PAYMENTS);
     }
 
     /** The request that creates {@code table} under the name {@code physicalName}, on demand. */
@@ -143,7 +146,9 @@ public final class TableDefinitions {
             try {
                 if (exists(client, name)) continue;
                 client.createTable(createRequest(table, name));
-                client.waiter().waitUntilTableExists(b -> b.tableName(name));
+                try (DynamoDbWaiter waiter = client.waiter()) {
+                    waiter.waitUntilTableExists(b -> b.tableName(name));
+                }
                 created.add(name);
             } catch (ResourceInUseException raced) {
                 // Another process created it between the check and the creation.

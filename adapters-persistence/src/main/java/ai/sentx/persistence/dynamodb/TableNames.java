@@ -37,6 +37,11 @@ public record TableNames(String prefix) {
         return of(TableDefinitions.LIMITS);
     }
 
+    /** The payments table: handled payment events, payers, refund marks, parked events. */
+    public String payments() {
+        return of(TableDefinitions.PAYMENTS);
+    }
+
     /** The usage table: one record per billed request. */
     public String usage() {
         return of(TableDefinitions.USAGE);

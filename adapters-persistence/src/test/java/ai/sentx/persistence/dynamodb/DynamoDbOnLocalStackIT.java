@@ -5,12 +5,14 @@ import ai.sentx.domain.KeyHasher;
 import ai.sentx.port.Accounts;
 import ai.sentx.port.ApiKeys;
 import ai.sentx.port.Ledger;
+import ai.sentx.port.PaymentEvents;
 import ai.sentx.port.RateLimits;
 import ai.sentx.port.Sessions;
 import ai.sentx.port.UsageRecords;
 import ai.sentx.port.contract.AccountsContract;
 import ai.sentx.port.contract.ApiKeysContract;
 import ai.sentx.port.contract.LedgerContract;
+import ai.sentx.port.contract.PaymentEventsContract;
 import ai.sentx.port.contract.RateLimitsContract;
 import ai.sentx.port.contract.SessionsContract;
 import ai.sentx.port.contract.UsageRecordsContract;
@@ -29,7 +31,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The same six port contracts against LocalStack's DynamoDB, where Docker exists (full fidelity:
+ * The same port contracts against LocalStack's DynamoDB, where Docker exists (full fidelity:
  * real cancellation errors, real expression semantics); skipped where it does not.
  */
 @Testcontainers(disabledWithoutDocker = true)
@@ -99,6 +101,14 @@ class DynamoDbOnLocalStackIT {
         @Override
         public UsageRecords newUsageRecords() {
             return new DynamoDbUsageRecords(client(), tables());
+        }
+    }
+
+    @Nested
+    class PaymentEventsOnLocalStack implements PaymentEventsContract {
+        @Override
+        public PaymentEvents newPaymentEvents() {
+            return new DynamoDbPaymentEvents(client(), tables());
         }
     }
 

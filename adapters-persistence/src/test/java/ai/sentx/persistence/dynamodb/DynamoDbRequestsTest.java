@@ -14,6 +14,8 @@ import ai.sentx.domain.KeyId;
 import ai.sentx.domain.LedgerEntry;
 import ai.sentx.domain.UsageQuery;
 import ai.sentx.domain.UsageRecord;
+import ai.sentx.domain.payment.PaymentEvent;
+import ai.sentx.domain.payment.RefundMark;
 import ai.sentx.persistence.dynamodb.DynamoDbLedger.OpenHold;
 import java.time.Instant;
 import java.util.List;
@@ -82,7 +84,7 @@ class DynamoDbRequestsTest {
 
         Delete open = request.transactItems().get(1).delete();
         assertEquals(s("BOOK#HOLD#" + EXPIRES_NANOS + "#req_1"), open.key().get("sk"));
-        assertEquals("attribute_exists(#pk)", open.conditionExpression());
+        assertEquals("attribute_exists(#holdId)", open.conditionExpression());
 
         Update record = request.transactItems().get(2).update();
         assertEquals(s("ENTRY#req_1"), record.key().get("sk"));
@@ -123,7 +125,7 @@ class DynamoDbRequestsTest {
         List<TransactWriteItem> items = DynamoDbLedger.closeRequest(T, LAPSED, false, 0, "", null, null).transactItems();
 
         assertEquals(2, items.size());
-        assertEquals("attribute_exists(#pk)", items.get(0).delete().conditionExpression());
+        assertEquals("attribute_exists(#holdId)", items.get(0).delete().conditionExpression());
         assertEquals("#hold = :open AND #lapsed = :true", items.get(1).update().conditionExpression());
     }
 
@@ -136,7 +138,7 @@ class DynamoDbRequestsTest {
         assertEquals(n(300), book.expressionAttributeValues().get(":delta"));
         Update open = request.transactItems().get(1).update();
         assertEquals("SET #lapsed = :true", open.updateExpression());
-        assertEquals("attribute_exists(#pk) AND attribute_not_exists(#lapsed)", open.conditionExpression());
+        assertEquals("attribute_exists(#holdId) AND attribute_not_exists(#lapsed)", open.conditionExpression());
         Update record = request.transactItems().get(2).update();
         assertEquals("SET #lapsed = :true", record.updateExpression());
         assertEquals("#hold = :open AND attribute_not_exists(#lapsed)", record.conditionExpression());
@@ -272,7 +274,7 @@ class DynamoDbRequestsTest {
         UpdateItemRequest touch = DynamoDbApiKeys.touchRequest(T, "ab12", NOW);
 
         assertEquals("SET #lastUsedAt = :at", touch.updateExpression());
-        assertEquals("attribute_exists(#pk) AND (attribute_not_exists(#lastUsedAt) OR #lastUsedAt < :at)", touch.conditionExpression());
+        assertEquals("attribute_exists(#keyId) AND (attribute_not_exists(#lastUsedAt) OR #lastUsedAt < :at)", touch.conditionExpression());
     }
 
     @Test
@@ -290,6 +292,30 @@ class DynamoDbRequestsTest {
         assertEquals(s("SESSION#ab12"), put.item().get("pk"));
         assertEquals(n(EXPIRES.getEpochSecond()), put.item().get("ttl"));
         assertNull(put.conditionExpression());
+    }
+
+    // ---- payment events ----
+
+    @Test
+    void paymentMemoryIsWrittenOnce_andARefundMarkMovesOnlyFromWhereItStands() {
+        assertPutIfAbsent(DynamoDbPaymentEvents.markHandledRequest(T, "evt_1", "charge.refunded", NOW));
+        assertPutIfAbsent(DynamoDbPaymentEvents.recordPayerRequest(T, "pi_1", ACCOUNT));
+        RefundMark mark = new RefundMark(300, new LedgerEntry("refund_ch_1_300", ACCOUNT, LedgerEntry.Kind.REFUND, -300, "ch_1", NOW));
+
+        UpdateItemRequest first = DynamoDbPaymentEvents.advanceRequest(T, "ch_1", 0, mark);
+        assertEquals("SET #refunded = :refunded, #stepId = :stepId, #stepAccount = :stepAccount, #stepKind = :stepKind, "
+                + "#stepCents = :stepCents, #stepRef = :stepRef, #stepAt = :stepAt", first.updateExpression());
+        assertEquals("attribute_not_exists(#refunded)", first.conditionExpression());
+        UpdateItemRequest later = DynamoDbPaymentEvents.advanceRequest(T, "ch_1", 100, mark);
+        assertEquals("#refunded = :expected", later.conditionExpression());
+        assertEquals(n(100), later.expressionAttributeValues().get(":expected"));
+
+        assertEquals("ADD #seq :one", DynamoDbPaymentEvents.nextSequenceRequest(T, "pi_1").updateExpression());
+        PutItemRequest park = DynamoDbPaymentEvents.parkRequest(T, "pi_1", 7,
+                new PaymentEvent.ChargeRefunded("evt_1", "charge.refunded", "ch_1", "pi_1", null, 300, "usd"));
+        assertPutIfAbsent(park);
+        assertEquals(s("PARKED#evt_1"), park.item().get("sk"));
+        assertEquals(n(7), park.item().get("seq"));
     }
 
     // ---- usage ----
@@ -328,6 +354,11 @@ class DynamoDbRequestsTest {
         assertEquals("#user = :user AND #keyId = :keyId", bySession.filterExpression());
         assertEquals(s(NOW_NANOS), bySession.exclusiveStartKey().get("sessionSk"));
         assertNull(bySession.consistentRead(), "indexes cannot be read consistently");
+    }
+
+    private static void assertPutIfAbsent(PutItemRequest put) {
+        assertEquals("attribute_not_exists(#pk)", put.conditionExpression());
+        assertEquals(Map.of("#pk", "pk"), put.expressionAttributeNames());
     }
 
     private static void assertPutIfAbsent(Put put) {
