@@ -88,7 +88,7 @@ public final class HttpApi {
             fail(sink, headers, e.failure(), requestId);
         } catch (IOException e) {
             closeQuietly(sink);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "request " + requestId + " failed: " + e.getClass().getName()
                     + " at " + where(e));
             fail(sink, headers, Failure.of(Problem.INTERNAL_ERROR,

@@ -21,12 +21,12 @@ final class LedgerCsv {
         StringBuilder sb = new StringBuilder(HEADER);
         for (LedgerLine line : lines) {
             LedgerEntry e = line.entry();
-            cell(sb, e.at().toString()).append(',');
-            cell(sb, e.id()).append(',');
+            Csv.cell(sb, e.at().toString()).append(',');
+            Csv.cell(sb, e.id()).append(',');
             sb.append(kind(e.kind())).append(',');
             sb.append(e.amountCents()).append(',');
             sb.append(line.balanceAfterCents()).append(',');
-            cell(sb, e.reference()).append("\r\n");
+            Csv.cell(sb, e.reference()).append("\r\n");
         }
         return sb.toString();
     }
@@ -34,18 +34,5 @@ final class LedgerCsv {
     /** The kind as the API writes it. */
     static String kind(LedgerEntry.Kind kind) {
         return kind.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static StringBuilder cell(StringBuilder sb, String value) {
-        if (value == null || value.isEmpty()) return sb;
-        String v = value;
-        char first = v.charAt(0);
-        if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r') v = "'" + v;
-        if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
-            sb.append('"').append(v.replace("\"", "\"\"")).append('"');
-        } else {
-            sb.append(v);
-        }
-        return sb;
     }
 }

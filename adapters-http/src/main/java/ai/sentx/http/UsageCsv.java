@@ -18,32 +18,19 @@ final class UsageCsv {
     static String render(List<UsageRecord> records) {
         StringBuilder sb = new StringBuilder(HEADER);
         for (UsageRecord r : records) {
-            cell(sb, r.at().toString()).append(',');
-            cell(sb, r.id()).append(',');
-            cell(sb, r.keyId().value()).append(',');
-            cell(sb, r.keyHint()).append(',');
-            cell(sb, r.endUser().user()).append(',');
-            cell(sb, r.endUser().userName()).append(',');
-            cell(sb, r.endUser().session()).append(',');
-            cell(sb, r.model()).append(',');
+            Csv.cell(sb, r.at().toString()).append(',');
+            Csv.cell(sb, r.id()).append(',');
+            Csv.cell(sb, r.keyId().value()).append(',');
+            Csv.cell(sb, r.keyHint()).append(',');
+            Csv.cell(sb, r.endUser().user()).append(',');
+            Csv.cell(sb, r.endUser().userName()).append(',');
+            Csv.cell(sb, r.endUser().session()).append(',');
+            Csv.cell(sb, r.model()).append(',');
             sb.append(r.stream()).append(',');
-            cell(sb, r.finishReason()).append(',');
+            Csv.cell(sb, r.finishReason()).append(',');
             sb.append(r.promptTokens()).append(',').append(r.completionTokens()).append(',')
                     .append(r.totalTokens()).append(',').append(r.costCents()).append("\r\n");
         }
         return sb.toString();
-    }
-
-    private static StringBuilder cell(StringBuilder sb, String value) {
-        if (value == null || value.isEmpty()) return sb;
-        String v = value;
-        char first = v.charAt(0);
-        if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r') v = "'" + v;
-        if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
-            sb.append('"').append(v.replace("\"", "\"\"")).append('"');
-        } else {
-            sb.append(v);
-        }
-        return sb;
     }
 }

@@ -21,6 +21,7 @@ import java.util.Optional;
 public final class AuthorizeApiCall {
     private static final Duration MINUTE = Duration.ofMinutes(1);
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+    private static final System.Logger LOG = System.getLogger(AuthorizeApiCall.class.getName());
 
     private final ApiKeys keys;
     private final KeyHasher hasher;
@@ -59,7 +60,12 @@ public final class AuthorizeApiCall {
                     null, window.secondsUntilEnd(now)), new RequestQuota(limit, 0, window.end()));
         }
         if (key.lastUsedAt() == null || key.lastUsedAt().plus(TOUCH_EVERY).isBefore(now)) {
-            keys.touch(key.id(), now);
+            try {
+                keys.touch(key.id(), now);
+            } catch (RuntimeException e) {
+                // Best effort: a failed "last used" stamp must not fail a request already admitted.
+                LOG.log(System.Logger.Level.WARNING, "could not record the last use of " + key.id());
+            }
         }
         return new Authorization.Granted(new ApiPrincipal(key.id(), key.accountId(), key.hint()),
                 new RequestQuota(limit, Math.max(0, limit - count), window.end()));

@@ -112,7 +112,15 @@ public final class LocalServer implements AutoCloseable {
         this.transport = new JdkHttpTransport(config.host(), config.port(), api);
         SweepExpiredHolds sweep = new SweepExpiredHolds(ledger, clock);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("hold-sweeper").factory());
-        sweeper.scheduleWithFixedDelay(sweep::sweep, 1, 1, TimeUnit.MINUTES);
+        sweeper.scheduleWithFixedDelay(() -> {
+            // A failed run must not cancel the schedule (the executor drops a task that throws).
+            try {
+                sweep.sweep();
+            } catch (RuntimeException e) {
+                System.getLogger(LocalServer.class.getName()).log(System.Logger.Level.WARNING,
+                        "hold sweep failed (" + e.getClass().getSimpleName() + "); retrying in a minute");
+            }
+        }, 1, 1, TimeUnit.MINUTES);
         this.reconciler = config.topUps().stripe().hasSecretKey()
                 ? reconcileOnSchedule(new ReconcileTopUps(payments, paymentEvents, ledger, accounts, clock,
                         config.topUps().lookBack()), config.topUps().reconcileEvery())

@@ -19,6 +19,10 @@ public final class Main {
             System.exit(2);
             return;
         }
+        if (config.dynamoDb() != null && System.getenv("SENTX_KEY_HASH_SECRET") == null) {
+            System.err.println("sentx: warning: SENTX_KEY_HASH_SECRET is not set, so a random one is used; API keys and "
+                    + "sessions stored in DynamoDB will stop working after a restart. Set it to 32+ random bytes.");
+        }
         LocalServer server;
         try {
             server = LocalServer.start(config);

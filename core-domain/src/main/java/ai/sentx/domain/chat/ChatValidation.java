@@ -9,13 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The content rules of a chat request (CONTRACT §4, §7, §8) and the platform's message order:
  * the safety instructions first, then the customer's messages as sent.
  */
 public final class ChatValidation {
-    private static final String TEXT_TYPES = "text/plain text/csv text/markdown text/x-markdown";
+    private static final Set<String> TEXT_TYPES = Set.of("text/plain", "text/csv", "text/markdown", "text/x-markdown");
 
     private ChatValidation() {
     }
@@ -72,7 +73,7 @@ public final class ChatValidation {
     private static ContentPart inlineFile(ContentPart.FileData d, String param) {
         DataUrls.DataUrl url = DataUrls.parse(d.data(), param);
         if (url.mediaType().startsWith("image/")) return DataUrls.decodeImage(d.data(), param);
-        if (!url.base64() || !TEXT_TYPES.contains(url.mediaType()) || url.mediaType().isEmpty()) {
+        if (!url.base64() || !TEXT_TYPES.contains(url.mediaType())) {
             throw Failure.of(Problem.UNSUPPORTED_CONTENT,
                     "Inline file_data supports images and text files (txt, csv, md); upload other documents with the Files API.",
                     param).exception();
