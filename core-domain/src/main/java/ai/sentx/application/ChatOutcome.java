@@ -6,7 +6,10 @@ import ai.sentx.domain.chat.TokenUsage;
 
 /** How a chat request ended. */
 public sealed interface ChatOutcome {
-    /** Refused before the model was called (nothing sent to the observer, nothing charged). */
+    /**
+     * Refused before anything was sent to the observer, nothing charged: by a rule before the model
+     * was called, or by the backend failing to start the call.
+     */
     record Rejected(Failure failure) implements ChatOutcome {
     }
 

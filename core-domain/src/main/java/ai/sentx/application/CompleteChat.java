@@ -36,6 +36,7 @@ public final class CompleteChat {
     public static final String MODEL = "sentx-v1";
     private static final Duration KEEP_ALIVE_EVERY = Duration.ofSeconds(15);
     private static final int HOLD_ATTEMPTS = 4;
+    private static final System.Logger LOG = System.getLogger(CompleteChat.class.getName());
 
     private final Ledger ledger;
     private final RateLimits rateLimits;
@@ -97,36 +98,52 @@ public final class CompleteChat {
         try {
             return holdAndRun(who, request, endUser, requestId, modelRequest, out);
         } finally {
-            if (request.stream()) rateLimits.releaseLease(streamScope, requestId);
+            if (request.stream()) {
+                // The lease expires by itself; a failed release must not replace the real outcome.
+                quietly("release stream slot", () -> rateLimits.releaseLease(streamScope, requestId));
+            }
         }
     }
 
     private ChatOutcome holdAndRun(ApiPrincipal who, ChatRequest request, EndUser endUser, String requestId,
                                    ModelRequest modelRequest, ChatObserver out) {
         long promptTokens = backend.countPromptTokens(modelRequest);
-        long budget = -1;
-        boolean held = false;
-        for (int attempt = 0; attempt < HOLD_ATTEMPTS && !held; attempt++) {
-            Instant now = clock.instant();
-            long available = ledger.available(who.accountId(), now);
-            budget = Pricing.affordableOutputTokens(available, promptTokens, modelRequest.maxOutputTokens());
-            if (budget < 0) break;
-            long amount = Pricing.costCents(promptTokens, budget);
-            held = ledger.placeHold(who.accountId(), requestId, amount, now, now.plus(limits.holdTtl()))
-                    instanceof Ledger.HoldResult.Placed;
-        }
-        if (!held) {
-            return new ChatOutcome.Rejected(Failure.of(Problem.INSUFFICIENT_BALANCE,
-                    "Your balance is too low for this request. Top up at sentx.ai."));
-        }
         boolean settled = false;
         try {
+            // Inside the try: a placeHold that committed but then threw is still released below.
+            long budget = -1;
+            boolean held = false;
+            for (int attempt = 0; attempt < HOLD_ATTEMPTS && !held; attempt++) {
+                Instant now = clock.instant();
+                long available = ledger.available(who.accountId(), now);
+                budget = Pricing.affordableOutputTokens(available, promptTokens, modelRequest.maxOutputTokens());
+                if (budget < 0) break;
+                long amount = Pricing.costCents(promptTokens, budget);
+                held = ledger.placeHold(who.accountId(), requestId, amount, now, now.plus(limits.holdTtl()))
+                        instanceof Ledger.HoldResult.Placed;
+            }
+            if (!held) {
+                return new ChatOutcome.Rejected(Failure.of(Problem.INSUFFICIENT_BALANCE,
+                        "Your balance is too low for this request. Top up at sentx.ai."));
+            }
             ChatOutcome outcome = run(who, request, endUser, requestId, modelRequest.withMaxOutputTokens(budget),
                     promptTokens, out);
             settled = !(outcome instanceof ChatOutcome.Rejected) && !(outcome instanceof ChatOutcome.Failed);
             return outcome;
         } finally {
-            if (!settled) ledger.release(who.accountId(), requestId);
+            if (!settled) {
+                // Releasing an unplaced or settled hold changes nothing; a failure here leaves it to the sweeper.
+                quietly("release hold", () -> ledger.release(who.accountId(), requestId));
+            }
+        }
+    }
+
+    private static void quietly(String what, Runnable cleanup) {
+        try {
+            cleanup.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not " + what + " (" + e.getClass().getSimpleName()
+                    + "); it expires by itself");
         }
     }
 
@@ -195,8 +212,17 @@ public final class CompleteChat {
         Instant now = clock.instant();
         long cost = Pricing.costCents(promptTokens, completionTokens);
         long charged = ledger.settle(who.accountId(), requestId, cost, requestId, now);
-        usage.append(new UsageRecord(requestId, who.accountId(), who.keyId(), who.keyHint(), endUser, MODEL,
-                promptTokens, completionTokens, charged, request.stream(), finish, now));
+        UsageRecord record = new UsageRecord(requestId, who.accountId(), who.keyId(), who.keyHint(), endUser, MODEL,
+                promptTokens, completionTokens, charged, request.stream(), finish, now);
+        try {
+            usage.append(record);
+        } catch (RuntimeException e) {
+            // The money moved (ledger entry `requestId`); failing the response now would make the SDKs
+            // retry and pay again. Log what the record held so it can be re-appended (append is idempotent).
+            LOG.log(System.Logger.Level.ERROR, "usage record " + requestId + " not stored (" + e.getClass().getSimpleName()
+                    + "): account=" + who.accountId() + " key=" + who.keyId() + " prompt=" + promptTokens
+                    + " completion=" + completionTokens + " cents=" + charged + " finish=" + finish + " at=" + now);
+        }
         return new TokenUsage(promptTokens, completionTokens, charged);
     }
 
