@@ -88,6 +88,13 @@ final class StripeEventReader {
                     + status + "); it is credited when its payment succeeds");
         }
         String reference = text(session, "client_reference_id", false);
+        String createdFor = session.path("metadata").path(StripePayments.ACCOUNT_METADATA_KEY).asText(null);
+        if (reference != null && !reference.equals(createdFor)) {
+            // Only sessions SentX created (they carry the account in metadata too) mint credits: a
+            // Payment Link or another product on the same Stripe account may set client_reference_id.
+            return new PaymentEvent.Ignored(id, type, "checkout session " + sessionId
+                    + " was not created by a SentX top-up (its metadata does not name the account)");
+        }
         PaidCheckout paid = new PaidCheckout(sessionId, reference, wholeNumber(session, "amount_total"),
                 currency(session), reference(session, "payment_intent"),
                 Instant.ofEpochSecond(wholeNumber(session, "created")));

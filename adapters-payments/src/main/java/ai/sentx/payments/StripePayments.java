@@ -128,6 +128,11 @@ public final class StripePayments implements Payments {
             for (Session s : stripe.v1().checkout().sessions().list(params).autoPagingIterable()) {
                 if (++listed > MAX_LISTED) break;
                 if (!"paid".equals(s.getPaymentStatus()) || !"payment".equals(s.getMode())) continue;
+                String account = s.getClientReferenceId();
+                if (account == null || s.getMetadata() == null
+                        || !account.equals(s.getMetadata().get(ACCOUNT_METADATA_KEY))) {
+                    continue; // not a SentX top-up (see StripeEventReader)
+                }
                 PaidCheckout checkout = paidCheckout(s);
                 if (checkout != null) paid.add(checkout);
             }

@@ -58,6 +58,15 @@ class StripePaymentsEventsTest {
     }
 
     @Test
+    void ignores_aPaidSessionThatSentxDidNotCreate_evenWithAnAccountAsClientReference() throws PaymentsException {
+        ObjectNode event = StripeEvents.recorded("checkout.session.completed");
+        StripeEvents.object(event).putObject("metadata");
+
+        PaymentEvent.Ignored ignored = assertInstanceOf(PaymentEvent.Ignored.class, verified(StripeEvents.bytes(event)));
+        assertTrue(ignored.reason().contains("not created by a SentX top-up"), ignored.reason());
+    }
+
+    @Test
     void ignores_aSessionThatIsNotAOneTimePayment() throws PaymentsException {
         ObjectNode event = StripeEvents.recorded("checkout.session.completed");
         StripeEvents.object(event).put("mode", "subscription");

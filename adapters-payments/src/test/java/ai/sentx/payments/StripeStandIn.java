@@ -181,7 +181,9 @@ public final class StripeStandIn implements AutoCloseable {
         node.put("created", s.created());
         node.put("currency", s.currency());
         node.put("livemode", false);
-        node.putObject("metadata");
+        // SentX creates every session with the account in its metadata too, as Stripe then returns it.
+        if (s.clientReferenceId() == null) node.putObject("metadata");
+        else node.putObject("metadata").put(StripePayments.ACCOUNT_METADATA_KEY, s.clientReferenceId());
         node.put("mode", s.mode());
         node.put("payment_intent", s.paymentIntent());
         node.put("payment_status", s.paymentStatus());
