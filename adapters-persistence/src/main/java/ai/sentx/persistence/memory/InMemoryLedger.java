@@ -4,8 +4,8 @@ import ai.sentx.domain.AccountId;
 import ai.sentx.domain.LedgerEntry;
 import ai.sentx.port.Ledger;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * its {@code expiresAt}.
  */
 public final class InMemoryLedger implements Ledger {
+    private static final int RELEASED_IDS_KEPT = 100_000;
     private final ConcurrentHashMap<AccountId, Book> books = new ConcurrentHashMap<>();
 
     /** An empty ledger. */
@@ -202,7 +203,16 @@ public final class InMemoryLedger implements Ledger {
         final ReentrantLock lock = new ReentrantLock();
         final LinkedHashMap<String, LedgerEntry> entries = new LinkedHashMap<>();
         final Map<String, Hold> holds = new HashMap<>();
-        final Set<String> released = new HashSet<>();
+        /**
+         * Ids of holds released unsettled, so a retried placement does not reserve again. Bounded (the
+         * oldest are forgotten): request ids are never reused, so only a recent retry can repeat one.
+         */
+        final Set<String> released = Collections.newSetFromMap(new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > RELEASED_IDS_KEPT;
+            }
+        });
         volatile long balance;
         volatile int openHolds;
         /** Sum of every open hold, live or expired. */
