@@ -85,6 +85,8 @@ gateway="$(measure "sentx  c=32 stream" "$sentx" "$key" "$throughput_requests" 3
 echo "throughput_c32_stream_rps direct=$(field "$direct" requests_per_second) sentx=$(field "$gateway" requests_per_second) sentx_p50_ms=$(field "$gateway" p50_ms) sentx_p99_ms=$(field "$gateway" p99_ms)"
 
 rss_mb="$(awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status")"
-heap="$("$java_home/bin/jcmd" "$server_pid" GC.heap_info 2>/dev/null | sed -n '2p' | sed 's/^ *//')"
+heap="$("$java_home/bin/jcmd" "$server_pid" GC.heap_info 2>/dev/null \
+  | awk '/total [0-9]+K, used [0-9]+K/ { for (i = 1; i <= NF; i++) { if ($i == "total") t += $(i + 1); if ($i == "used") u += $(i + 1) } }
+         END { if (t > 0) printf "committed=%.1fMB used=%.1fMB", t / 1024, u / 1024 }')"
 echo "server_rss_mb=$rss_mb"
-echo "server_heap: ${heap:-unavailable (jcmd could not attach)}"
+echo "server_heap ${heap:-unavailable (jcmd could not attach)}"

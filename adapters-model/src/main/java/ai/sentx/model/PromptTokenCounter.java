@@ -4,6 +4,7 @@ import ai.sentx.domain.chat.ChatMessage;
 import ai.sentx.domain.chat.ContentPart;
 import ai.sentx.port.ModelRequest;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts the prompt tokens of a chat request the way OpenAI accounts for chat input, with the
@@ -28,12 +29,21 @@ import java.util.Objects;
  * reference its file id, an inline file its file name (its bytes are not read), an image URL that
  * was not decoded 765, anything else 0. Stop sequences and sampling parameters cost nothing.
  *
+ * <p>The counts of role names and of system and developer texts are remembered (up to
+ * {@value #REMEMBERED_TEXTS} texts of at most {@value #REMEMBERED_TEXT_CHARS} characters): the
+ * platform's safety instructions and a customer's system prompt come back on every request, and
+ * encoding them again is most of the cost of counting a short prompt. Customer and tool texts are
+ * never kept.
+ *
  * <p>Thread-safe.
  */
 public final class PromptTokenCounter {
     /** Tokens added to every message, and once more to prime the reply. */
     public static final long FRAMING_TOKENS = 3;
+    static final int REMEMBERED_TEXTS = 256;
+    static final int REMEMBERED_TEXT_CHARS = 8_192;
     private final Tokenizer tokenizer;
+    private final ConcurrentHashMap<String, Integer> remembered = new ConcurrentHashMap<>();
 
     /**
      * @throws NullPointerException if {@code tokenizer} is null
@@ -62,9 +72,10 @@ public final class PromptTokenCounter {
      * @throws NullPointerException if {@code message} is null
      */
     public long count(ChatMessage message) {
-        long total = FRAMING_TOKENS + tokenizer.count(message.role());
+        long total = FRAMING_TOKENS + remembered(message.role());
+        boolean instruction = message.isInstruction();
         for (ContentPart part : message.parts()) {
-            total += count(part);
+            total += instruction && part instanceof ContentPart.Text t ? remembered(t.text()) : count(part);
         }
         if (message.name() != null) total += tokenizer.count(message.name()) + 1;
         return total + tokens(message.toolCallId()) + tokens(message.toolCallsJson());
@@ -79,6 +90,18 @@ public final class PromptTokenCounter {
             case ContentPart.FileData f -> tokens(f.filename());
             case ContentPart.Unsupported ignored -> 0;
         };
+    }
+
+    /** The count of a text that recurs across requests, encoded once while it is remembered. */
+    private long remembered(String text) {
+        if (text.length() > REMEMBERED_TEXT_CHARS) return tokenizer.count(text);
+        Integer known = remembered.get(text);
+        if (known != null) return known;
+        int count = tokenizer.count(text);
+        // Bounded without bookkeeping: a full map starts over (the texts worth keeping come back at once).
+        if (remembered.size() >= REMEMBERED_TEXTS) remembered.clear();
+        remembered.put(text, count);
+        return count;
     }
 
     private long tokens(String textOrNull) {

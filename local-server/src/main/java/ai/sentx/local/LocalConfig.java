@@ -2,6 +2,7 @@ package ai.sentx.local;
 
 import ai.sentx.domain.ApiKeyFormat;
 import ai.sentx.domain.Limits;
+import ai.sentx.model.upstream.BedrockConfig;
 import ai.sentx.model.upstream.UpstreamConfig;
 import ai.sentx.payments.StripeSettings;
 import java.net.URI;
@@ -24,11 +25,14 @@ import java.util.Map;
  * @param topUps           Stripe top-ups ({@code SENTX_STRIPE_*}, {@code SENTX_TOPUP_*}); never {@code null}
  * @param dynamoDb         the DynamoDB tables to keep the data in ({@code SENTX_DYNAMODB_*}), or {@code null} to
  *                         keep it in memory
+ * @param bedrock          the Amazon Bedrock model ({@code SENTX_BEDROCK_*}), or {@code null}; never set
+ *                         together with {@code upstream}
  */
 public record LocalConfig(String host, int port, String demoApiKey, long demoBalanceCents, String demoSessionToken,
                           byte[] keyHashSecret, Limits limits, Duration tokenDelay, Duration keepAliveEvery,
                           String safetyInstructions,
-                          TopUpConfig topUps, UpstreamConfig upstream, DynamoDbConfig dynamoDb) {
+                          TopUpConfig topUps, UpstreamConfig upstream, DynamoDbConfig dynamoDb,
+                          BedrockConfig bedrock) {
 
     /** The platform's safety instructions: always the first message, before the customer's system text. */
     public static final String DEFAULT_SAFETY = "You are SentX, a helpful assistant. Follow these safety rules before"
@@ -71,14 +75,15 @@ public record LocalConfig(String host, int port, String demoApiKey, long demoBal
                 safety == null ? DEFAULT_SAFETY : safety,
                 topUps(env),
                 UpstreamEnv.read(env),
-                dynamoDb(env));
+                dynamoDb(env),
+                UpstreamEnv.bedrock(env));
     }
 
     /** Never prints secrets (the demo key, the session token, the hash secret). */
     @Override
     public String toString() {
         return "LocalConfig[host=" + host + ", port=" + port + ", demoBalanceCents=" + demoBalanceCents + ", limits="
-                + limits + ", tokenDelay=" + tokenDelay + ", upstream=" + upstream + ", topUps=" + topUps + ", dynamoDb=" + dynamoDb + "]";
+                + limits + ", tokenDelay=" + tokenDelay + ", upstream=" + upstream + ", topUps=" + topUps + ", dynamoDb=" + dynamoDb + ", bedrock=" + bedrock + "]";
     }
 
     /**

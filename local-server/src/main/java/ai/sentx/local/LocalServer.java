@@ -23,6 +23,7 @@ import ai.sentx.domain.KeyId;
 import ai.sentx.domain.LedgerEntry;
 import ai.sentx.http.HttpApi;
 import ai.sentx.model.builtin.BuiltInBackend;
+import ai.sentx.model.upstream.BedrockBackend;
 import ai.sentx.model.upstream.OpenAiCompatibleBackend;
 import ai.sentx.port.Accounts;
 import ai.sentx.port.ApiKeys;
@@ -152,20 +153,27 @@ public final class LocalServer implements AutoCloseable {
         return executor;
     }
 
-    /** Starts a server with the OpenAI-compatible upstream {@code config} names, else the built-in model. */
+    /**
+     * Starts a server with the model {@code config} names: the OpenAI-compatible upstream, else the
+     * Bedrock model, else the built-in model.
+     */
     public static LocalServer start(LocalConfig config) throws IOException {
-        if (config.upstream() == null) {
-            return start(config, new BuiltInBackend(config.limits().maxOutputTokens(), config.tokenDelay()),
-                    Clock.systemUTC());
-        }
-        OpenAiCompatibleBackend upstream = new OpenAiCompatibleBackend(config.upstream(),
-                config.limits().maxOutputTokens());
+        long maxOutput = config.limits().maxOutputTokens();
+        ModelBackend backend = config.upstream() != null ? new OpenAiCompatibleBackend(config.upstream(), maxOutput)
+                : config.bedrock() != null ? new BedrockBackend(config.bedrock(), maxOutput)
+                : new BuiltInBackend(maxOutput, config.tokenDelay());
         try {
-            return start(config, upstream, Clock.systemUTC());
+            return start(config, backend, Clock.systemUTC());
         } catch (IOException | RuntimeException e) {
-            upstream.close();
+            closeBackend(backend);
             throw e;
         }
+    }
+
+    /** Closes the clients of a remote model backend. */
+    private static void closeBackend(ModelBackend backend) {
+        if (backend instanceof OpenAiCompatibleBackend upstream) upstream.close();
+        if (backend instanceof BedrockBackend bedrock) bedrock.close();
     }
 
     /** Starts a server with the given model backend and clock (tests). */
@@ -199,7 +207,7 @@ public final class LocalServer implements AutoCloseable {
         sweeper.shutdownNow();
         if (reconciler != null) reconciler.shutdownNow();
         transport.close();
-        if (backend instanceof OpenAiCompatibleBackend upstream) upstream.close();
+        closeBackend(backend);
         store.close();
     }
 }

@@ -83,7 +83,12 @@ public final class Main {
     /** Which model serves the chats; never the upstream's key, nor credentials in its URL. */
     static String backend(LocalConfig config) {
         UpstreamConfig upstream = config.upstream();
-        return upstream == null ? "built-in (deterministic, exact o200k_base counts)"
-                : "OpenAI-compatible upstream " + upstream.displayUrl() + ", model " + upstream.model();
+        if (upstream != null) {
+            return "OpenAI-compatible upstream " + upstream.displayUrl() + ", model " + upstream.model();
+        }
+        if (config.bedrock() != null) {
+            return "Amazon Bedrock " + config.bedrock().modelId() + " in " + config.bedrock().region();
+        }
+        return "built-in (deterministic, exact o200k_base counts)";
     }
 }

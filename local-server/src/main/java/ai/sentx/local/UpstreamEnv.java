@@ -1,5 +1,6 @@
 package ai.sentx.local;
 
+import ai.sentx.model.upstream.BedrockConfig;
 import ai.sentx.model.upstream.UpstreamConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -21,6 +22,8 @@ import java.util.Map;
  *   <tr><td>{@code SENTX_UPSTREAM_TOKEN_LIMIT_FIELD}</td><td>{@code max_completion_tokens} (default),
  *       {@code max_tokens} or {@code both}</td></tr>
  * </table>
+ *
+ * <p>Or, with {@code SENTX_BEDROCK_MODEL_ID} set instead, a model on Amazon Bedrock ({@link #bedrock}).
  */
 final class UpstreamEnv {
     /** The model asked for when {@code SENTX_UPSTREAM_MODEL} is unset (OpenAI's, whose tokenizer SentX uses). */
@@ -63,6 +66,49 @@ final class UpstreamEnv {
             if (e.getMessage() != null && e.getMessage().startsWith("SENTX_")) throw e;
             throw new IllegalArgumentException("SENTX_UPSTREAM_URL: " + e.getMessage());
         }
+    }
+
+    /**
+     * The Amazon Bedrock model, or {@code null} when {@code SENTX_BEDROCK_MODEL_ID} is unset:
+     * {@code SENTX_BEDROCK_MODEL_ID} (a model or inference-profile id), {@code SENTX_BEDROCK_REGION}
+     * (else {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION}), optional {@code SENTX_BEDROCK_ENDPOINT},
+     * and the {@code SENTX_UPSTREAM_*_TIMEOUT_MS} timeouts. Credentials come from the AWS SDK's default
+     * chain (environment, profile, container or instance role).
+     *
+     * @throws IllegalArgumentException with a readable message for a malformed value, a missing
+     *                                  region, or both {@code SENTX_BEDROCK_MODEL_ID} and
+     *                                  {@code SENTX_UPSTREAM_URL}
+     */
+    static BedrockConfig bedrock(Map<String, String> env) {
+        String model = blank(env.get("SENTX_BEDROCK_MODEL_ID"));
+        if (model == null) return null;
+        if (blank(env.get("SENTX_UPSTREAM_URL")) != null) {
+            throw new IllegalArgumentException("SENTX_BEDROCK_MODEL_ID and SENTX_UPSTREAM_URL are both set: choose one "
+                    + "model backend");
+        }
+        String region = blank(env.get("SENTX_BEDROCK_REGION"));
+        if (region == null) region = blank(env.get("AWS_REGION"));
+        if (region == null) region = blank(env.get("AWS_DEFAULT_REGION"));
+        if (region == null) {
+            throw new IllegalArgumentException("SENTX_BEDROCK_REGION (or AWS_REGION) must name the region of "
+                    + "SENTX_BEDROCK_MODEL_ID");
+        }
+        String endpoint = blank(env.get("SENTX_BEDROCK_ENDPOINT"));
+        URI uri = null;
+        if (endpoint != null) {
+            try {
+                uri = new URI(endpoint);
+            } catch (URISyntaxException e) {
+                uri = null;
+            }
+            if (uri == null || uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException("SENTX_BEDROCK_ENDPOINT must be an absolute http:// or https:// URL");
+            }
+        }
+        return new BedrockConfig(region, model, uri, null,
+                millis(env, "SENTX_UPSTREAM_CONNECT_TIMEOUT_MS", UpstreamConfig.DEFAULT_CONNECT_TIMEOUT),
+                millis(env, "SENTX_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", UpstreamConfig.DEFAULT_FIRST_TOKEN_TIMEOUT),
+                millis(env, "SENTX_UPSTREAM_IDLE_TIMEOUT_MS", UpstreamConfig.DEFAULT_IDLE_TIMEOUT));
     }
 
     private static Duration millis(Map<String, String> env, String name, Duration fallback) {

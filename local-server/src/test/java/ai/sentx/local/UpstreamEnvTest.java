@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.sentx.model.upstream.BedrockConfig;
 import ai.sentx.model.upstream.UpstreamConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -72,6 +73,36 @@ class UpstreamEnvTest {
                 "SENTX_UPSTREAM_CONNECT_TIMEOUT_MS", "soon"));
         assertMessage("SENTX_UPSTREAM_TOKEN_LIMIT_FIELD", Map.of("SENTX_UPSTREAM_URL", "http://h/v1",
                 "SENTX_UPSTREAM_TOKEN_LIMIT_FIELD", "tokens"));
+    }
+
+    @Test
+    void aBedrockModelId_selectsBedrock_inTheNamedRegion_orAwsRegion() {
+        assertNull(UpstreamEnv.bedrock(Map.of()));
+        BedrockConfig c = UpstreamEnv.bedrock(Map.of("SENTX_BEDROCK_MODEL_ID", "us.anthropic.claude-3-5-haiku-v1:0",
+                "AWS_REGION", "eu-west-1", "SENTX_UPSTREAM_IDLE_TIMEOUT_MS", "3000"));
+        assertEquals("eu-west-1", c.region());
+        assertEquals("us.anthropic.claude-3-5-haiku-v1:0", c.modelId());
+        assertNull(c.endpoint());
+        assertNull(c.credentials(), "the SDK's default chain");
+        assertEquals(Duration.ofMillis(3000), c.idleTimeout());
+        assertEquals("us-east-2", UpstreamEnv.bedrock(Map.of("SENTX_BEDROCK_MODEL_ID", "m",
+                "SENTX_BEDROCK_REGION", "us-east-2", "AWS_REGION", "eu-west-1")).region());
+        LocalConfig config = LocalConfig.from(Map.of("SENTX_BEDROCK_MODEL_ID", "m", "SENTX_BEDROCK_REGION",
+                "us-east-2", "SENTX_BEDROCK_ENDPOINT", "http://127.0.0.1:4566"));
+        assertEquals("Amazon Bedrock m in us-east-2", Main.backend(config));
+        assertEquals("http://127.0.0.1:4566", config.bedrock().endpoint().toString());
+    }
+
+    @Test
+    void bedrockWithoutARegion_orTogetherWithAnUpstreamUrl_isRefused() {
+        IllegalArgumentException noRegion = assertThrows(IllegalArgumentException.class,
+                () -> UpstreamEnv.bedrock(Map.of("SENTX_BEDROCK_MODEL_ID", "m")));
+        assertTrue(noRegion.getMessage().startsWith("SENTX_BEDROCK_REGION"), noRegion.getMessage());
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> UpstreamEnv.bedrock(
+                Map.of("SENTX_BEDROCK_MODEL_ID", "m", "AWS_REGION", "us-east-1", "SENTX_UPSTREAM_URL", "http://h/v1")));
+        assertTrue(both.getMessage().contains("choose one"), both.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> UpstreamEnv.bedrock(Map.of("SENTX_BEDROCK_MODEL_ID", "m",
+                "AWS_REGION", "us-east-1", "SENTX_BEDROCK_ENDPOINT", "not a url")));
     }
 
     private static void assertMessage(String name, Map<String, String> env) {

@@ -15,31 +15,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * Turns the data of each upstream {@code chat.completion.chunk} event into what the stream hands
  * out: {@link ModelEvent.TextDelta} for content (and refusals), {@link ModelEvent.ToolCallDelta}
  * for tool calls (re-indexed from 0 in order of first appearance, with an id made up when the
- * server sends none), an {@link End} at {@code [DONE]} with the finish reason and the usage the
- * server reported, and a {@link Broken} for an error event. Only choice 0 is read.
+ * server sends none), a {@link RelayStream.End} at {@code [DONE]} with the finish reason and the
+ * usage the server reported, and a {@link ModelBackendException} for an error event. Only choice 0
+ * is read.
  *
  * <p>Not thread-safe: one per stream, fed in order by one thread at a time.
  */
 final class ChunkReader {
-    /** The end of the reply: why it stopped, and the server's usage if it sent one. */
-    record End(FinishReason reason, Usage usage) {
-    }
-
-    /** The server's token counts. */
-    record Usage(long promptTokens, long completionTokens) {
-    }
-
-    /** The stream failed; {@code failure} is what {@code next} throws. */
-    record Broken(ModelBackendException failure) {
-    }
-
     private static final byte[] DONE = {'[', 'D', 'O', 'N', 'E', ']'};
     private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private final ObjectMapper json;
     private final Map<Integer, Integer> callIndexes = new HashMap<>(4);
     private FinishReason finish;
-    private Usage usage;
+    private RelayStream.Usage usage;
     private boolean done;
     private boolean generating;
 
@@ -56,7 +45,7 @@ final class ChunkReader {
         if (done) return;
         if (isDone(data, length)) {
             done = true;
-            out.add(new End(finish == null ? FinishReason.STOP : finish, usage));
+            out.add(new RelayStream.End(finish == null ? FinishReason.STOP : finish, usage));
             return;
         }
         JsonNode chunk = json.readTree(data, 0, length);
@@ -64,12 +53,12 @@ final class ChunkReader {
         JsonNode error = chunk.get("error");
         if (error != null && !error.isNull()) {
             done = true;
-            out.add(new Broken(UpstreamFailures.errorEvent(error)));
+            out.add(UpstreamFailures.errorEvent(error));
             return;
         }
         JsonNode u = chunk.get("usage");
         if (u != null && u.isObject()) {
-            usage = new Usage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0));
+            usage = new RelayStream.Usage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0));
         }
         JsonNode choices = chunk.get("choices");
         if (choices == null || !choices.isArray()) return;
@@ -82,12 +71,15 @@ final class ChunkReader {
         }
     }
 
-    /** What the end of the body means: the reply's end if it finished, else a broken stream. */
+    /**
+     * What the end of the body means: the reply's {@link RelayStream.End} if it finished, else a
+     * failure; {@code null} after {@code [DONE]} or an error event.
+     */
     Object endOfBody() {
         if (done) return null;
         done = true;
-        if (finish != null) return new End(finish, usage);
-        return new Broken(UpstreamFailures.endedEarly());
+        if (finish != null) return new RelayStream.End(finish, usage);
+        return UpstreamFailures.endedEarly();
     }
 
     /** Whether the server has produced a token yet (text, reasoning or a tool call). */

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * A model served by any OpenAI-compatible server (OpenAI, vLLM, SGLang, llama.cpp, Ollama, LiteLLM,
@@ -42,12 +43,13 @@ import java.util.concurrent.TimeoutException;
  * 429 or 5xx is {@code UPSTREAM_ERROR}; another 4xx is {@code REJECTED}. Messages are built by
  * {@link UpstreamFailures} and never quote the server.
  *
- * <p><b>Streaming</b> is described on {@link UpstreamStream}: SSE decoded incrementally, deltas
- * handed out one by one, first-token and idle timeouts, cancellation on close, usage from the
- * server's usage chunk or counted with {@code o200k_base}.
+ * <p><b>Streaming</b> is described on {@link RelayStream} and {@link SseBody}: SSE decoded
+ * incrementally, deltas handed out one by one, first-token and idle timeouts, cancellation on close,
+ * usage from the server's usage chunk or counted with {@code o200k_base}.
  *
  * <p><b>Counting.</b> The prompt estimate for the hold is {@link PromptTokenCounter}'s; the bill
- * uses the server's numbers when it sends them. Those are the upstream model's own tokens, so this
+ * uses the server's numbers when it sends them (the stream computes the estimate only when they do
+ * not come). Those are the upstream model's own tokens, so this
  * backend does not count exactly in the sense of {@code ModelBackendContract}.
  *
  * <p>Thread-safe. {@link #close} shuts the HTTP client down.
@@ -80,6 +82,10 @@ public final class OpenAiCompatibleBackend implements ModelBackend, AutoCloseabl
                 .version(tls ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                // The client's own work and the body callbacks run where they arise (mostly its selector
+                // thread): the callbacks only decode and queue, never block, and a hand-off to a pool per
+                // response buffer costs more than the work (measured: bench/upstream-overhead.sh).
+                .executor(Runnable::run)
                 .build();
         HttpRequest.Builder b = HttpRequest.newBuilder(config.endpoint())
                 .header("Content-Type", "application/json")
@@ -117,9 +123,9 @@ public final class OpenAiCompatibleBackend implements ModelBackend, AutoCloseabl
     @Override
     public ModelStream open(ModelRequest request) throws ModelBackendException {
         Objects.requireNonNull(request, "request");
-        long promptEstimate = promptCounter.count(request);
+        LongSupplier promptEstimate = () -> promptCounter.count(request);
         long budget = Math.min(request.maxOutputTokens(), maxOutputTokens);
-        if (budget == 0) return UpstreamStream.endedAtOnce(json, tokenizer, promptEstimate);
+        if (budget == 0) return RelayStream.endedAtOnce(tokenizer, promptEstimate);
         HttpRequest http = template.copy()
                 .POST(HttpRequest.BodyPublishers.ofByteArray(RequestBody.write(json.getFactory(), request, config,
                         budget)))
@@ -127,11 +133,12 @@ public final class OpenAiCompatibleBackend implements ModelBackend, AutoCloseabl
         long started = System.nanoTime();
         long deadline = started + config.firstTokenTimeout().toNanos();
         for (int attempt = 1; ; attempt++) {
-            UpstreamStream stream = new UpstreamStream(json, tokenizer, promptEstimate, budget, started,
+            RelayStream stream = new RelayStream(tokenizer, promptEstimate, budget, started,
                     config.firstTokenTimeout(), config.idleTimeout());
+            SseBody body = new SseBody(stream, json);
             CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(http,
-                    info -> info.statusCode() == 200 ? stream.subscriber() : new ErrorBody(ERROR_BODY_LIMIT));
-            stream.exchange(exchange);
+                    info -> info.statusCode() == 200 ? body : new ErrorBody(ERROR_BODY_LIMIT));
+            stream.alsoCancel(exchange);
             HttpResponse<byte[]> response;
             try {
                 response = exchange.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

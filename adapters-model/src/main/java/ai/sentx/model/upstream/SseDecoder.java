@@ -28,6 +28,7 @@ final class SseDecoder {
     private int dataLength;
     private boolean hasData;
     private boolean afterCr;
+    private final byte[] scratch = new byte[2048];
 
     /** @param maxEventBytes the longest line or event accepted; longer ones fail the stream */
     SseDecoder(int maxEventBytes) {
@@ -42,20 +43,40 @@ final class SseDecoder {
      * @throws IOException if a line or an event is longer than the limit, or {@code events} throws
      */
     void feed(ByteBuffer buffer, Events events) throws IOException {
+        // Bulk copies: the HTTP client's buffers are read-only, so there is no array to scan in place.
         while (buffer.hasRemaining()) {
-            byte b = buffer.get();
-            if (afterCr) {
-                afterCr = false;
-                if (b == '\n') continue;
-            }
-            if (b == '\n' || b == '\r') {
-                afterCr = b == '\r';
-                endOfLine(events);
-            } else {
-                if (lineLength == line.length) line = grow(line, lineLength + 1);
-                line[lineLength++] = b;
-            }
+            int n = Math.min(buffer.remaining(), scratch.length);
+            buffer.get(scratch, 0, n);
+            scan(scratch, n, events);
         }
+    }
+
+    private void scan(byte[] bytes, int n, Events events) throws IOException {
+        int i = 0;
+        if (afterCr) {
+            afterCr = false;
+            if (n > 0 && bytes[0] == '\n') i = 1;
+        }
+        int lineStart = i;
+        for (; i < n; i++) {
+            byte b = bytes[i];
+            if (b != '\n' && b != '\r') continue;
+            appendToLine(bytes, lineStart, i - lineStart);
+            endOfLine(events);
+            if (b == '\r') {
+                if (i + 1 == n) afterCr = true;
+                else if (bytes[i + 1] == '\n') i++;
+            }
+            lineStart = i + 1;
+        }
+        appendToLine(bytes, lineStart, n - lineStart);
+    }
+
+    private void appendToLine(byte[] bytes, int from, int n) throws IOException {
+        if (n == 0) return;
+        if (lineLength + n > line.length) line = grow(line, lineLength + n);
+        System.arraycopy(bytes, from, line, lineLength, n);
+        lineLength += n;
     }
 
     private void endOfLine(Events events) throws IOException {

@@ -50,7 +50,7 @@ class ChunkReaderTest {
                 "{\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":1,\"total_tokens\":12}}",
                 "[DONE]", chunk("{\"content\":\"after\"}", null));
         assertEquals(List.of(new ModelEvent.TextDelta("x"),
-                new ChunkReader.End(FinishReason.LENGTH, new ChunkReader.Usage(11, 1))), out);
+                new RelayStream.End(FinishReason.LENGTH, new RelayStream.Usage(11, 1))), out);
         assertTrue(reader.done());
         assertNull(reader.endOfBody(), "nothing more after [DONE]");
     }
@@ -58,13 +58,13 @@ class ChunkReaderTest {
     @Test
     void theEndOfTheBody_withoutDone_isAnEndAfterAFinishReason_elseABrokenStream() throws IOException {
         read(chunk("{}", "stop"));
-        assertEquals(new ChunkReader.End(FinishReason.STOP, null), reader.endOfBody());
+        assertEquals(new RelayStream.End(FinishReason.STOP, null), reader.endOfBody());
 
         ChunkReader cut = new ChunkReader(new ObjectMapper());
         byte[] b = chunk("{\"content\":\"x\"}", null).getBytes(StandardCharsets.UTF_8);
         cut.read(b, b.length, new ArrayList<>());
-        ChunkReader.Broken broken = assertInstanceOf(ChunkReader.Broken.class, cut.endOfBody());
-        assertEquals(ModelBackendException.Kind.UPSTREAM_ERROR, broken.failure().kind());
+        ModelBackendException broken = assertInstanceOf(ModelBackendException.class, cut.endOfBody());
+        assertEquals(ModelBackendException.Kind.UPSTREAM_ERROR, broken.kind());
     }
 
     @Test
@@ -85,7 +85,7 @@ class ChunkReaderTest {
         assertEquals("g", second.name());
         assertEquals("{}", second.argumentsFragment());
         assertEquals(new ModelEvent.ToolCallDelta(0, null, null, "1}"), out.get(3));
-        assertEquals(new ChunkReader.End(FinishReason.TOOL_CALLS, null), out.get(4), "empty fragments are skipped");
+        assertEquals(new RelayStream.End(FinishReason.TOOL_CALLS, null), out.get(4), "empty fragments are skipped");
     }
 
     @Test
@@ -104,8 +104,8 @@ class ChunkReaderTest {
     void anErrorEvent_isABrokenStream_namingOnlyASafeCode() throws IOException {
         List<Object> out = read(chunk("{\"content\":\"x\"}", null), "{\"error\":{\"message\":\"key sk-live-123 at "
                 + "http://10.0.0.1\",\"type\":\"server_error\",\"code\":\"overloaded\"}}");
-        ChunkReader.Broken broken = assertInstanceOf(ChunkReader.Broken.class, out.getLast());
-        String message = broken.failure().getMessage();
+        ModelBackendException broken = assertInstanceOf(ModelBackendException.class, out.getLast());
+        String message = broken.getMessage();
         assertTrue(message.contains("code overloaded"), message);
         assertFalse(message.contains("sk-live") || message.contains("10.0.0.1"), message);
     }
