@@ -127,24 +127,13 @@ final class AccountRoutes {
     private void usage(HttpRequest req, AccountId account, Map<String, List<String>> headers, ResponseSink sink)
             throws IOException {
         Map<String, String> q = QueryString.parse(req.rawQuery());
-        int limit = DEFAULT_USAGE_PAGE;
-        if (q.containsKey("limit")) {
-            try {
-                limit = Integer.parseInt(q.get("limit"));
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > 1000) throw ChatRequestParser.invalid("limit", "limit must be 1..1000.");
-        }
+        int limit = Listings.limit(q, DEFAULT_USAGE_PAGE);
         String key = blankToNull(q.get("key_id"));
         UsageQuery query = new UsageQuery(account, key == null ? null : new KeyId(key), blankToNull(q.get("user")),
                 blankToNull(q.get("session")), instant(q, "from"), instant(q, "to"), blankToNull(q.get("after")), limit);
         UsagePage page = listUsage.list(query);
-        String accept = req.header("accept");
-        boolean csv = "csv".equalsIgnoreCase(q.get("format")) || (accept != null && accept.contains("text/csv"));
-        if (csv) {
-            Responses.put(headers, "content-disposition", "attachment; filename=\"sentx-usage.csv\"");
-            Responses.send(sink, 200, headers, "text/csv; charset=utf-8", Responses.utf8(UsageCsv.render(page.data())));
+        if (Listings.wantsCsv(req, q)) {
+            Listings.sendCsv(sink, headers, "sentx-usage.csv", UsageCsv.render(page.data()));
             return;
         }
         ObjectNode node = json.createObjectNode();

@@ -107,21 +107,11 @@ final class PaymentRoutes {
     private void ledger(HttpRequest req, AccountId account, Map<String, List<String>> headers, ResponseSink sink)
             throws IOException {
         Map<String, String> q = QueryString.parse(req.rawQuery());
-        int limit = DEFAULT_LEDGER_PAGE;
-        if (q.containsKey("limit")) {
-            try {
-                limit = Integer.parseInt(q.get("limit"));
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > 1000) throw ChatRequestParser.invalid("limit", "limit must be 1..1000.");
-        }
+        int limit = Listings.limit(q, DEFAULT_LEDGER_PAGE);
         String after = q.get("after");
         LedgerPage page = listLedger.list(account, after == null || after.isBlank() ? null : after, limit);
-        String accept = req.header("accept");
-        if ("csv".equalsIgnoreCase(q.get("format")) || (accept != null && accept.contains("text/csv"))) {
-            Responses.put(headers, "content-disposition", "attachment; filename=\"sentx-ledger.csv\"");
-            Responses.send(sink, 200, headers, "text/csv; charset=utf-8", Responses.utf8(LedgerCsv.render(page.data())));
+        if (Listings.wantsCsv(req, q)) {
+            Listings.sendCsv(sink, headers, "sentx-ledger.csv", LedgerCsv.render(page.data()));
             return;
         }
         ObjectNode node = json.createObjectNode();

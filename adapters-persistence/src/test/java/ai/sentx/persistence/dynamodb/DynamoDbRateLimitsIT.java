@@ -1,5 +1,7 @@
 package ai.sentx.persistence.dynamodb;
 
+import ai.sentx.persistence.memory.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -38,7 +40,7 @@ class DynamoDbRateLimitsIT implements RateLimitsContract {
 
     @Test
     void startsACounterOver_onceItHasExpired_thoughTtlHasNotDeletedIt() {
-        TestClock clock = new TestClock(t);
+        MutableClock clock = new MutableClock(t);
         RateLimits limits = new DynamoDbRateLimits(CLIENT, TABLES, clock);
         String counter = "req#key_" + UUID.randomUUID() + "#w";
         limits.hit(counter, 2, t.plusSeconds(60));

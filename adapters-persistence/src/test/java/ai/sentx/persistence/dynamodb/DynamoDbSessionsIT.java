@@ -1,5 +1,7 @@
 package ai.sentx.persistence.dynamodb;
 
+import ai.sentx.persistence.memory.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.sentx.domain.AccountId;
@@ -32,7 +34,7 @@ class DynamoDbSessionsIT implements SessionsContract {
 
     @Test
     void namesNoAccount_onceTheSessionHasExpired_thoughTtlHasNotDeletedIt() {
-        TestClock clock = new TestClock(Instant.parse("2026-11-29T19:51:00Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-29T19:51:00Z"));
         DynamoDbSessions sessions = new DynamoDbSessions(CLIENT, TABLES, HASHER, clock);
         AccountId account = new AccountId("acct_" + UUID.randomUUID());
         String token = "sess_" + UUID.randomUUID();

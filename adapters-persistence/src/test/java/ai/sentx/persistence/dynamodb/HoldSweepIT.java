@@ -1,5 +1,7 @@
 package ai.sentx.persistence.dynamodb;
 
+import ai.sentx.persistence.memory.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +31,7 @@ class HoldSweepIT {
     // Each case runs at its own distant hour, so the sweeps of one case never meet the holds of another.
     private final Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS)
             .plus(Duration.ofDays(30 + Math.floorMod(UUID.randomUUID().hashCode(), 3_000)));
-    private final TestClock clock = new TestClock(start);
+    private final MutableClock clock = new MutableClock(start);
     private final AccountId account = new AccountId("acct_" + UUID.randomUUID());
 
     @Test
