@@ -36,6 +36,7 @@ public final class CompleteChat {
     public static final String MODEL = "sentx-v1";
     private static final Duration KEEP_ALIVE_EVERY = Duration.ofSeconds(15);
     private static final int HOLD_ATTEMPTS = 4;
+    private static final Duration DEADLINE_MARGIN = Duration.ofMinutes(1);
     private static final System.Logger LOG = System.getLogger(CompleteChat.class.getName());
 
     private final Ledger ledger;
@@ -113,8 +114,10 @@ public final class CompleteChat {
             // Inside the try: a placeHold that committed but then threw is still released below.
             long budget = -1;
             boolean held = false;
+            Instant heldAt = null;
             for (int attempt = 0; attempt < HOLD_ATTEMPTS && !held; attempt++) {
                 Instant now = clock.instant();
+                heldAt = now;
                 long available = ledger.available(who.accountId(), now);
                 budget = Pricing.affordableOutputTokens(available, promptTokens, modelRequest.maxOutputTokens());
                 if (budget < 0) break;
@@ -127,7 +130,7 @@ public final class CompleteChat {
                         "Your balance is too low for this request. Top up at sentx.ai."));
             }
             ChatOutcome outcome = run(who, request, endUser, requestId, modelRequest.withMaxOutputTokens(budget),
-                    promptTokens, out);
+                    promptTokens, deadline(heldAt, request.stream()), out);
             settled = !(outcome instanceof ChatOutcome.Rejected) && !(outcome instanceof ChatOutcome.Failed);
             return outcome;
         } finally {
@@ -136,6 +139,17 @@ public final class CompleteChat {
                 quietly("release hold", () -> ledger.release(who.accountId(), requestId));
             }
         }
+    }
+
+    /**
+     * When the model call must end so that it settles while its hold (and, for a stream, its slot)
+     * still stands: a call that outlived them would be swept unbilled and free its slot early.
+     */
+    private Instant deadline(Instant heldAt, boolean stream) {
+        Duration life = stream && limits.streamLease().compareTo(limits.holdTtl()) < 0 ? limits.streamLease()
+                : limits.holdTtl();
+        Duration margin = life.dividedBy(10).compareTo(DEADLINE_MARGIN) < 0 ? life.dividedBy(10) : DEADLINE_MARGIN;
+        return heldAt.plus(life).minus(margin);
     }
 
     private static void quietly(String what, Runnable cleanup) {
@@ -148,7 +162,7 @@ public final class CompleteChat {
     }
 
     private ChatOutcome run(ApiPrincipal who, ChatRequest request, EndUser endUser, String requestId,
-                            ModelRequest modelRequest, long promptEstimate, ChatObserver out) {
+                            ModelRequest modelRequest, long promptEstimate, Instant deadline, ChatObserver out) {
         ModelStream stream;
         try {
             stream = backend.open(modelRequest);
@@ -162,7 +176,13 @@ public final class CompleteChat {
             } catch (IOException gone) {
                 return clientGone(who, request, endUser, requestId, stream, promptEstimate);
             }
+            boolean cut = false;
             while (true) {
+                if (!cut && clock.instant().isAfter(deadline)) {
+                    // Closing makes the stream end with Finished(LENGTH, tokens so far): billed while held.
+                    stream.close();
+                    cut = true;
+                }
                 ModelEvent event;
                 try {
                     event = stream.next(keepAliveEvery);

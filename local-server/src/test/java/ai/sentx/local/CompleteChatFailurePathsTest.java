@@ -128,6 +128,44 @@ class CompleteChatFailurePathsTest {
         assertEquals(100, ledger.balance(ACCOUNT), "nothing charged");
     }
 
+    @Test
+    void aCallThatWouldOutliveItsHold_isCutWithLength_andBilledWhileHeld() {
+        // Every reading of this clock is two minutes after the previous one: the 20-minute hold runs
+        // out after a few tokens of a reply that is naturally far longer.
+        Instant start = Instant.parse("2026-11-29T20:00:00Z");
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        Clock racing = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return start.plus(Duration.ofMinutes(2 * reads.getAndIncrement()));
+            }
+        };
+        ChatRequest longReply = new ChatRequest("sentx-v1", List.of(ChatMessage.text("user",
+                "Explain black holes in 5 paragraphs")), false, false, null, List.of(), null, null, null, null, null,
+                null, null, null);
+        CompleteChat chat = new CompleteChat(ledger, new InMemoryRateLimits(racing), new InMemoryUsageRecords(),
+                new BuiltInBackend(16_384, Duration.ZERO), Limits.defaults(), racing, "Be safe.");
+
+        ChatOutcome.Completed done = assertInstanceOf(ChatOutcome.Completed.class,
+                chat.complete(WHO, longReply, EndUser.NONE, "req_deadline1", new Recorder()));
+
+        assertEquals(FinishReason.LENGTH, done.reason());
+        assertTrue(done.usage().completionTokens() > 0 && done.usage().completionTokens() < 20,
+                "cut after a few tokens, not the whole reply: " + done.usage().completionTokens());
+        assertEquals(100 - done.usage().costCents(), ledger.balance(ACCOUNT), "the tokens produced were billed");
+        assertTrue(done.usage().costCents() >= 1);
+    }
+
     /** Records what the use case tells the client. */
     private static final class Recorder implements ChatObserver {
         boolean ended;
