@@ -34,6 +34,12 @@ public final class ErrorCatalog {
             case MODEL_NOT_FOUND -> new HttpError(404, "invalid_request_error", "model_not_found", false);
             case METHOD_NOT_ALLOWED -> new HttpError(405, "invalid_request_error", "method_not_allowed", false);
             case MAX_KEYS_REACHED -> new HttpError(409, "invalid_request_error", "max_keys_reached", false);
+            case FILE_NOT_FOUND -> new HttpError(404, "invalid_request_error", "file_not_found", false);
+            case MAX_FILES_REACHED -> new HttpError(409, "invalid_request_error", "max_files_reached", false);
+            case STORAGE_QUOTA_EXCEEDED -> new HttpError(409, "invalid_request_error", "storage_quota_exceeded", false);
+            case FILE_TOO_LARGE -> new HttpError(413, "invalid_request_error", "file_too_large", false);
+            case AV_HIT -> new HttpError(422, "invalid_request_error", "av_hit", false);
+            case SCANNER_UNAVAILABLE -> new HttpError(503, "api_error", "scanner_unavailable", true);
             case REQUEST_TOO_LARGE -> new HttpError(413, "invalid_request_error", "request_too_large", false);
             case RATE_LIMITED, STREAM_LIMIT_REACHED ->
                     new HttpError(429, "rate_limit_error", "rate_limit_exceeded", true);

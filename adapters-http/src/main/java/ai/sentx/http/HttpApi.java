@@ -1,18 +1,10 @@
 package ai.sentx.http;
 
-import ai.sentx.application.AuthenticateSession;
 import ai.sentx.application.Authorization;
 import ai.sentx.application.AuthorizeApiCall;
 import ai.sentx.application.CompleteChat;
-import ai.sentx.application.CreateApiKey;
-import ai.sentx.application.HandlePaymentEvent;
-import ai.sentx.application.ListApiKeys;
-import ai.sentx.application.ListLedger;
-import ai.sentx.application.ListUsage;
 import ai.sentx.application.RequestQuota;
-import ai.sentx.application.RevokeApiKey;
-import ai.sentx.application.ShowAccount;
-import ai.sentx.application.StartTopUp;
+import ai.sentx.application.Services;
 import ai.sentx.domain.Failure;
 import ai.sentx.domain.FailureException;
 import ai.sentx.domain.Problem;
@@ -52,14 +44,10 @@ public final class HttpApi {
     private final Clock clock;
     private final ObjectMapper json;
 
-    /** The use cases behind the routes. */
-    public record UseCases(AuthorizeApiCall authorize, CompleteChat chat, AuthenticateSession sessions,
-                           ShowAccount showAccount, CreateApiKey createKey, ListApiKeys listKeys,
-                           RevokeApiKey revokeKey, ListUsage listUsage, StartTopUp startTopUp,
-                           HandlePaymentEvent handlePaymentEvent, ListLedger listLedger) {
-    }
+    private final FileRoutes files;
 
-    public HttpApi(UseCases useCases, IdSource ids, Clock clock) {
+    /** The routes over {@code useCases}; {@code ids} names each request, {@code clock} dates the rate-limit headers. */
+    public HttpApi(Services useCases, IdSource ids, Clock clock) {
         this.json = JsonMapper.builder(JsonFactory.builder()
                         // A body may hold one string as long as the route allows (a 10 MB image in base64).
                         .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(CHAT_BODY_LIMIT).build())
@@ -73,6 +61,8 @@ public final class HttpApi {
                 useCases.listKeys(), useCases.revokeKey(), useCases.listUsage(), json);
         this.payments = new PaymentRoutes(useCases.sessions(), useCases.startTopUp(), useCases.handlePaymentEvent(),
                 useCases.listLedger(), json);
+        this.files = new FileRoutes(useCases.uploadFile(), useCases.listFiles(), useCases.showFile(),
+                useCases.readFileContent(), useCases.deleteFile(), json);
         this.ids = ids;
         this.clock = clock;
     }
@@ -138,7 +128,7 @@ public final class HttpApi {
         String allowed = switch (path) {
             case "/v1/chat/completions" -> "POST";
             case "/v1/models" -> "GET";
-            default -> path.startsWith("/v1/models/") ? "GET" : null;
+            default -> path.startsWith("/v1/models/") ? "GET" : FileRoutes.allowed(path);
         };
         if (allowed == null) {
             quotaHeaders(headers, authorize.authorize(null).quota());
@@ -152,6 +142,8 @@ public final class HttpApi {
             case Authorization.Granted g -> {
                 if (path.equals("/v1/chat/completions")) {
                     chat.handle(req, readBody(req, CHAT_BODY_LIMIT), g.principal(), requestId, headers, sink);
+                } else if (path.startsWith(FileRoutes.FILES)) {
+                    files.handle(req, g.principal(), headers, sink);
                 } else if (path.equals("/v1/models")) {
                     ObjectNode list = json.createObjectNode();
                     list.put("object", "list");

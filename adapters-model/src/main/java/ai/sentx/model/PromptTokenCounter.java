@@ -38,6 +38,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe.
  */
 public final class PromptTokenCounter {
+    /**
+     * Video is billed by size: one token per KiB (a 25 MB video is about 25,600 tokens), a
+     * deliberate over-estimate of what video models charge for the frames they sample.
+     */
+    static final int VIDEO_BYTES_PER_TOKEN = 1024;
+
     /** Tokens added to every message, and once more to prime the reply. */
     public static final long FRAMING_TOKENS = 3;
     static final int REMEMBERED_TEXTS = 256;
@@ -86,6 +92,12 @@ public final class PromptTokenCounter {
             case ContentPart.Text t -> tokenizer.count(t.text());
             case ContentPart.Image i -> i.lowDetail() ? ImageTokens.LOW_DETAIL_TOKENS : ImageTokens.tokens(i.bytes());
             case ContentPart.ImageUrl ignored -> ImageTokens.UNREADABLE_IMAGE_TOKENS;
+            case ContentPart.Document d -> {
+                long total = tokenizer.count(DocumentText.of(d));
+                for (ContentPart.Image page : d.pageImages()) total += count(page);
+                yield total;
+            }
+            case ContentPart.Video v -> tokens(v.filename()) + (v.bytes().length + VIDEO_BYTES_PER_TOKEN - 1) / VIDEO_BYTES_PER_TOKEN;
             case ContentPart.FileRef f -> tokenizer.count(f.fileId());
             case ContentPart.FileData f -> tokens(f.filename());
             case ContentPart.Unsupported ignored -> 0;

@@ -47,6 +47,7 @@ public final class CompleteChat {
     private final Clock clock;
     private final String safetyInstructions;
     private final Duration keepAliveEvery;
+    private final ResolveAttachments attachments;
 
     public CompleteChat(Ledger ledger, RateLimits rateLimits, UsageRecords usage, ModelBackend backend, Limits limits,
                         Clock clock, String safetyInstructions) {
@@ -56,6 +57,15 @@ public final class CompleteChat {
     /** As above with a custom keep-alive interval (tests). */
     public CompleteChat(Ledger ledger, RateLimits rateLimits, UsageRecords usage, ModelBackend backend, Limits limits,
                         Clock clock, String safetyInstructions, Duration keepAliveEvery) {
+        this(ledger, rateLimits, usage, backend, limits, clock, safetyInstructions, keepAliveEvery,
+                ResolveAttachments.none(backend, clock));
+    }
+
+    /** As above, resolving the files that messages name with {@code attachments}. */
+    public CompleteChat(Ledger ledger, RateLimits rateLimits, UsageRecords usage, ModelBackend backend, Limits limits,
+                        Clock clock, String safetyInstructions, Duration keepAliveEvery,
+                        ResolveAttachments attachments) {
+        this.attachments = attachments;
         this.ledger = ledger;
         this.rateLimits = rateLimits;
         this.usage = usage;
@@ -76,6 +86,7 @@ public final class CompleteChat {
         List<ChatMessage> messages;
         try {
             messages = ChatValidation.prepare(request.messages(), safetyInstructions);
+            messages = attachments.resolve(who.accountId(), messages, messages.size() - request.messages().size());
         } catch (FailureException e) {
             return new ChatOutcome.Rejected(e.failure());
         }

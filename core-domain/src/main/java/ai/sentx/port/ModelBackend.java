@@ -1,5 +1,8 @@
 package ai.sentx.port;
 
+import ai.sentx.domain.files.FileFormat;
+import java.util.Set;
+
 /** A model that completes chats (built-in, OpenAI-compatible upstream, Bedrock). */
 public interface ModelBackend {
     /** The output budget when a request names none (CONTRACT §6: 16,384 unless configured). */
@@ -21,4 +24,22 @@ public interface ModelBackend {
      * @throws ModelBackendException if the call could not be started
      */
     ModelStream open(ModelRequest request) throws ModelBackendException;
+
+    /**
+     * The file formats this backend reads itself (documents, video) from their bytes, rather than
+     * as extracted text. A video format not listed here is {@code 400 unsupported_content}.
+     */
+    default Set<FileFormat> nativeFormats() {
+        return Set.of();
+    }
+
+    /** The largest file this backend takes natively; larger documents go as extracted text. */
+    default long maxNativeBytes() {
+        return 0;
+    }
+
+    /** Whether it takes images (vision input, and page images of PDFs). */
+    default boolean acceptsImages() {
+        return true;
+    }
 }

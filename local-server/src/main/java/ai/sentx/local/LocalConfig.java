@@ -7,6 +7,7 @@ import ai.sentx.model.upstream.UpstreamConfig;
 import ai.sentx.payments.StripeSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -27,12 +28,14 @@ import java.util.Map;
  *                         keep it in memory
  * @param bedrock          the Amazon Bedrock model ({@code SENTX_BEDROCK_*}), or {@code null}; never set
  *                         together with {@code upstream}
+ * @param files            where uploaded files and their scanner live ({@code SENTX_FILES_*}, {@code SENTX_S3_*},
+ *                         {@code SENTX_CLAMD_*}); never {@code null}
  */
 public record LocalConfig(String host, int port, String demoApiKey, long demoBalanceCents, String demoSessionToken,
                           byte[] keyHashSecret, Limits limits, Duration tokenDelay, Duration keepAliveEvery,
                           String safetyInstructions,
                           TopUpConfig topUps, UpstreamConfig upstream, DynamoDbConfig dynamoDb,
-                          BedrockConfig bedrock) {
+                          BedrockConfig bedrock, FilesConfig files) {
 
     /** The platform's safety instructions: always the first message, before the customer's system text. */
     public static final String DEFAULT_SAFETY = "You are SentX, a helpful assistant. Follow these safety rules before"
@@ -76,14 +79,15 @@ public record LocalConfig(String host, int port, String demoApiKey, long demoBal
                 topUps(env),
                 UpstreamEnv.read(env),
                 dynamoDb(env),
-                UpstreamEnv.bedrock(env));
+                UpstreamEnv.bedrock(env),
+                files(env));
     }
 
     /** Never prints secrets (the demo key, the session token, the hash secret). */
     @Override
     public String toString() {
         return "LocalConfig[host=" + host + ", port=" + port + ", demoBalanceCents=" + demoBalanceCents + ", limits="
-                + limits + ", tokenDelay=" + tokenDelay + ", upstream=" + upstream + ", topUps=" + topUps + ", dynamoDb=" + dynamoDb + ", bedrock=" + bedrock + "]";
+                + limits + ", tokenDelay=" + tokenDelay + ", upstream=" + upstream + ", topUps=" + topUps + ", dynamoDb=" + dynamoDb + ", bedrock=" + bedrock + ", files=" + files + "]";
     }
 
     /**
@@ -161,6 +165,45 @@ public record LocalConfig(String host, int port, String demoApiKey, long demoBal
         boolean awsCredentials = blank(env.get("AWS_ACCESS_KEY_ID")) != null || blank(env.get("AWS_PROFILE")) != null;
         return new DynamoDbConfig(uri, region == null ? "us-east-1" : region, tablePrefix, "true".equalsIgnoreCase(create),
                 uri != null && !awsCredentials);
+    }
+
+    /**
+     * Uploaded files: their bytes on local disk (the default) or in an S3 bucket, scanned by the
+     * built-in EICAR scanner (the default) or a ClamAV daemon.
+     *
+     * @param directory        {@code SENTX_FILES_DIR}: where the bytes are kept; {@code null} for a temporary
+     *                         directory removed when the server stops (the in-memory default)
+     * @param bucket           {@code SENTX_FILES_BUCKET}: keep the bytes in this S3 bucket instead, or {@code null}
+     * @param s3Region         {@code SENTX_S3_REGION}, else {@code AWS_REGION}, else {@code us-east-1}
+     * @param s3Endpoint       {@code SENTX_S3_ENDPOINT}: an S3-compatible endpoint (path-style), or {@code null}
+     * @param localCredentials an endpoint is set and no AWS credentials are configured: dummy credentials
+     * @param clamdHost        {@code SENTX_CLAMD_HOST}: scan with this ClamAV daemon, or {@code null} for the
+     *                         built-in EICAR scanner
+     * @param clamdPort        {@code SENTX_CLAMD_PORT} (default 3310)
+     */
+    public record FilesConfig(Path directory, String bucket, String s3Region, URI s3Endpoint, boolean localCredentials,
+                              String clamdHost, int clamdPort) {
+    }
+
+    private static FilesConfig files(Map<String, String> env) {
+        String dir = blank(env.get("SENTX_FILES_DIR"));
+        String bucket = blank(env.get("SENTX_FILES_BUCKET"));
+        String endpoint = blank(env.get("SENTX_S3_ENDPOINT"));
+        URI uri = null;
+        if (endpoint != null) {
+            uri = URI.create(endpoint);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException("SENTX_S3_ENDPOINT must be a URL such as http://localhost:9090");
+            }
+        }
+        if (uri != null && bucket == null) throw new IllegalArgumentException("SENTX_S3_ENDPOINT needs SENTX_FILES_BUCKET");
+        String region = blank(env.get("SENTX_S3_REGION"));
+        if (region == null) region = blank(env.get("AWS_REGION"));
+        int clamdPort = intVar(env, "SENTX_CLAMD_PORT", 3310);
+        if (clamdPort < 1 || clamdPort > 65_535) throw new IllegalArgumentException("SENTX_CLAMD_PORT must be 1..65535");
+        boolean awsCredentials = blank(env.get("AWS_ACCESS_KEY_ID")) != null || blank(env.get("AWS_PROFILE")) != null;
+        return new FilesConfig(dir == null ? null : Path.of(dir), bucket, region == null ? "us-east-1" : region, uri,
+                uri != null && !awsCredentials, blank(env.get("SENTX_CLAMD_HOST")), clamdPort);
     }
 
     /** A fresh random session token ({@code sess_...}). */

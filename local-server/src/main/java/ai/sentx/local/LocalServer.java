@@ -1,19 +1,12 @@
 package ai.sentx.local;
 
-import ai.sentx.application.AuthenticateSession;
-import ai.sentx.application.AuthorizeApiCall;
-import ai.sentx.application.CompleteChat;
-import ai.sentx.application.CreateApiKey;
-import ai.sentx.application.HandlePaymentEvent;
-import ai.sentx.application.ListApiKeys;
-import ai.sentx.application.ListLedger;
-import ai.sentx.application.ListUsage;
 import ai.sentx.application.ReconcileTopUps;
-import ai.sentx.application.RevokeApiKey;
 import ai.sentx.application.SecureRandomIds;
-import ai.sentx.application.ShowAccount;
-import ai.sentx.application.StartTopUp;
+import ai.sentx.application.Services;
+import ai.sentx.application.SweepExpiredFiles;
 import ai.sentx.application.SweepExpiredHolds;
+import ai.sentx.content.DocumentReaders;
+import ai.sentx.content.TikaFormatDetector;
 import ai.sentx.domain.Account;
 import ai.sentx.domain.AccountId;
 import ai.sentx.domain.ApiKeyFormat;
@@ -64,6 +57,8 @@ public final class LocalServer implements AutoCloseable {
     private final ModelBackend backend;
     /** In memory, or DynamoDB when configured. */
     private final LocalStore store;
+    /** Uploaded files' bytes and scanner. */
+    private final LocalFiles files;
 
     private LocalServer(LocalConfig config, ModelBackend backend, Clock clock) throws IOException {
         this.config = config;
@@ -96,35 +91,31 @@ public final class LocalServer implements AutoCloseable {
                 : LocalConfig.newSessionToken(random);
         store.registerSession().accept(demoSessionToken, DEMO_ACCOUNT);
 
-        HttpApi api = new HttpApi(new HttpApi.UseCases(
-                new AuthorizeApiCall(keys, hasher, rateLimits, config.limits(), clock),
-                new CompleteChat(ledger, rateLimits, usage, backend, config.limits(), clock, config.safetyInstructions(),
-                        config.keepAliveEvery()),
-                new AuthenticateSession(sessions),
-                new ShowAccount(accounts, ledger, clock),
-                new CreateApiKey(keys, rateLimits, hasher, config.limits(), clock, ids,
-                        random),
-                new ListApiKeys(keys),
-                new RevokeApiKey(keys, clock),
-                new ListUsage(usage),
-                new StartTopUp(payments),
-                new HandlePaymentEvent(payments, paymentEvents, ledger, accounts, clock),
-                new ListLedger(ledger)), ids, clock);
+        this.files = LocalFiles.open(config.files());
+        Services services = Services.of(
+                new Services.Ports(accounts, ledger, keys, rateLimits, usage, sessions, paymentEvents, payments,
+                        backend, store.files(), files.blobs(), new TikaFormatDetector(), files.scanner(),
+                        new DocumentReaders()),
+                new Services.Settings(config.limits(), hasher, config.safetyInstructions(), config.keepAliveEvery(),
+                        config.topUps().lookBack()),
+                ids, clock);
+        HttpApi api = new HttpApi(services, ids, clock);
         this.transport = new JdkHttpTransport(config.host(), config.port(), api);
-        SweepExpiredHolds sweep = new SweepExpiredHolds(ledger, clock);
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("hold-sweeper").factory());
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("sweeper").factory());
+        SweepExpiredHolds holds = services.sweepExpiredHolds();
+        SweepExpiredFiles expiredFiles = services.sweepExpiredFiles();
         sweeper.scheduleWithFixedDelay(() -> {
             // A failed run must not cancel the schedule (the executor drops a task that throws).
             try {
-                sweep.sweep();
+                holds.sweep();
+                expiredFiles.sweep();
             } catch (RuntimeException e) {
                 System.getLogger(LocalServer.class.getName()).log(System.Logger.Level.WARNING,
-                        "hold sweep failed (" + e.getClass().getSimpleName() + "); retrying in a minute");
+                        "sweep failed (" + e.getClass().getSimpleName() + "); retrying in a minute");
             }
         }, 1, 1, TimeUnit.MINUTES);
         this.reconciler = config.topUps().stripe().hasSecretKey()
-                ? reconcileOnSchedule(new ReconcileTopUps(payments, paymentEvents, ledger, accounts, clock,
-                        config.topUps().lookBack()), config.topUps().reconcileEvery())
+                ? reconcileOnSchedule(services.reconcileTopUps(), config.topUps().reconcileEvery())
                 : null;
     }
 
@@ -209,5 +200,6 @@ public final class LocalServer implements AutoCloseable {
         transport.close();
         closeBackend(backend);
         store.close();
+        files.close();
     }
 }

@@ -9,6 +9,7 @@ import ai.sentx.persistence.dynamodb.TableDefinitions;
 import ai.sentx.persistence.dynamodb.TableNames;
 import ai.sentx.persistence.memory.InMemoryAccounts;
 import ai.sentx.persistence.memory.InMemoryApiKeys;
+import ai.sentx.persistence.memory.InMemoryFileCatalog;
 import ai.sentx.persistence.memory.InMemoryLedger;
 import ai.sentx.persistence.memory.InMemoryPaymentEvents;
 import ai.sentx.persistence.memory.InMemoryRateLimits;
@@ -16,6 +17,7 @@ import ai.sentx.persistence.memory.InMemorySessions;
 import ai.sentx.persistence.memory.InMemoryUsageRecords;
 import ai.sentx.port.Accounts;
 import ai.sentx.port.ApiKeys;
+import ai.sentx.port.FileCatalog;
 import ai.sentx.port.IdSource;
 import ai.sentx.port.Ledger;
 import ai.sentx.port.PaymentEvents;
@@ -42,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  */
 record LocalStore(Accounts accounts, Ledger ledger, ApiKeys apiKeys, RateLimits rateLimits, UsageRecords usage,
                   Sessions sessions, BiConsumer<String, AccountId> registerSession, PaymentEvents paymentEvents,
-                  DynamoDbClient client)
+                  FileCatalog files, DynamoDbClient client)
         implements AutoCloseable {
 
     /** Opens the store {@code config} asks for; creates missing DynamoDB tables when told to. */
@@ -52,7 +54,7 @@ record LocalStore(Accounts accounts, Ledger ledger, ApiKeys apiKeys, RateLimits 
             InMemorySessions sessions = new InMemorySessions(hasher);
             return new LocalStore(new InMemoryAccounts(), new InMemoryLedger(), new InMemoryApiKeys(),
                     new InMemoryRateLimits(clock), new InMemoryUsageRecords(), sessions, sessions::register,
-                    new InMemoryPaymentEvents(), null);
+                    new InMemoryPaymentEvents(), new InMemoryFileCatalog(), null);
         }
         DynamoDbClient client = dynamoDbClient(dynamo);
         try {
@@ -60,7 +62,8 @@ record LocalStore(Accounts accounts, Ledger ledger, ApiKeys apiKeys, RateLimits 
             if (dynamo.createTables()) TableDefinitions.createMissing(client, tables);
             DynamoDbStore store = new DynamoDbStore(client, tables, hasher, clock);
             return new LocalStore(store.accounts(), store.ledger(), store.apiKeys(), store.rateLimits(),
-                    store.usageRecords(), store.sessions(), store.sessions()::register, store.paymentEvents(), client);
+                    store.usageRecords(), store.sessions(), store.sessions()::register, store.paymentEvents(),
+                    store.files(), client);
         } catch (RuntimeException e) {
             client.close();
             throw e;

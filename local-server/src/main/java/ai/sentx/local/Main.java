@@ -51,6 +51,7 @@ public final class Main {
                   Model backend    %s
                   Top-ups          %s
                   Store            %s
+                  Files            %s
 
                 Try it:
                   curl %s/v1/chat/completions \\
@@ -66,7 +67,7 @@ public final class Main {
                 config.demoBalanceCents() / 100, config.demoBalanceCents() % 100, config.demoBalanceCents(),
                 server.demoSessionToken(), config.limits().requestsPerMinute(), config.limits().streamsPerKey(),
                 backend(config), topUps(config, origin), LocalStore.describe(config),
-                origin, key, origin, key);
+                LocalFiles.describe(config.files()), origin, key, origin, key);
         out.flush();
     }
 

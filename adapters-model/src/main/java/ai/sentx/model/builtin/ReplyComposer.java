@@ -84,6 +84,8 @@ final class ReplyComposer {
         reply.append(opening(lastUserText));
         String images = imageSentence(request.messages());
         if (!images.isEmpty()) reply.append(' ').append(images);
+        String documents = documentSentence(request.messages());
+        if (!documents.isEmpty()) reply.append(' ').append(documents);
 
         int paragraphs = paragraphsAskedFor(lastUserText);
         for (int p = 0; p < paragraphs; p++) {
@@ -158,6 +160,23 @@ final class ReplyComposer {
         return cut ? sb + "..." : sb.toString();
     }
 
+    /** Names each attached document and quotes its start, so a reply shows it read the content. */
+    private static String documentSentence(List<ChatMessage> messages) {
+        List<String> described = new ArrayList<>();
+        for (ChatMessage m : messages) {
+            for (ContentPart part : m.parts()) {
+                if (part instanceof ContentPart.Document d) {
+                    String start = quote(d.text());
+                    described.add(d.filename() + (start.isEmpty() ? " (no text)" : " (it begins \"" + start + "\")"));
+                } else if (part instanceof ContentPart.Video v) {
+                    described.add(v.filename() + " (a video)");
+                }
+            }
+        }
+        if (described.isEmpty()) return "";
+        return "I read " + String.join(", ", described) + ".";
+    }
+
     private static String imageSentence(List<ChatMessage> messages) {
         List<String> described = new ArrayList<>();
         for (ChatMessage m : messages) {
@@ -218,6 +237,15 @@ final class ReplyComposer {
                         update(digest, i.bytes());
                     }
                     case ContentPart.ImageUrl u -> update(digest, "image_url", u.url());
+                    case ContentPart.Document d -> {
+                        update(digest, "document", d.filename());
+                        update(digest, d.text());
+                        for (ContentPart.Image page : d.pageImages()) update(digest, page.bytes());
+                    }
+                    case ContentPart.Video v -> {
+                        update(digest, "video", v.filename());
+                        update(digest, v.bytes());
+                    }
                     case ContentPart.FileRef f -> update(digest, "file_ref", f.fileId());
                     case ContentPart.FileData f -> update(digest, "file_data", f.data());
                     case ContentPart.Unsupported u -> update(digest, "unsupported", u.type());

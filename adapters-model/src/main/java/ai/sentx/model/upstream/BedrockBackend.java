@@ -2,6 +2,7 @@ package ai.sentx.model.upstream;
 
 import ai.sentx.model.PromptTokenCounter;
 import ai.sentx.model.Tokenizer;
+import ai.sentx.domain.files.FileFormat;
 import ai.sentx.port.ModelBackend;
 import ai.sentx.port.ModelBackendException;
 import ai.sentx.port.ModelRequest;
@@ -9,6 +10,7 @@ import ai.sentx.port.ModelStream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +92,17 @@ public final class BedrockBackend implements ModelBackend, AutoCloseable {
     @Override
     public long maxOutputTokens() {
         return maxOutputTokens;
+    }
+
+    /** Converse reads pdf, csv, docx, xlsx, txt and md as documents, and mp4, webm and mov as video. */
+    @Override
+    public Set<FileFormat> nativeFormats() {
+        return BedrockRequests.NATIVE_FORMATS;
+    }
+
+    @Override
+    public long maxNativeBytes() {
+        return BedrockRequests.MAX_NATIVE_BYTES;
     }
 
     @Override

@@ -2,20 +2,27 @@ package ai.sentx.model.upstream;
 
 import ai.sentx.domain.chat.ChatMessage;
 import ai.sentx.domain.chat.ContentPart;
+import ai.sentx.domain.files.FileFormat;
+import ai.sentx.model.DocumentText;
 import ai.sentx.port.ModelBackendException;
 import ai.sentx.port.ModelRequest;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.document.Document;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentFormat;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentSource;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageFormat;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageSource;
@@ -30,6 +37,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolResultBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolResultContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolSpecification;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.VideoBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.VideoFormat;
+import software.amazon.awssdk.services.bedrockruntime.model.VideoSource;
 
 /**
  * A {@link ModelRequest} as a Bedrock {@code ConverseStream} request.
@@ -115,12 +125,75 @@ final class BedrockRequests {
                         .format(imageFormat(img.mediaType()))
                         .source(ImageSource.fromBytes(SdkBytes.fromByteArray(img.bytes())))
                         .build()));
+                case ContentPart.Document d -> {
+                    if (d.nativeBytes() != null) {
+                        out.add(ContentBlock.fromDocument(DocumentBlock.builder()
+                                .format(documentFormat(d.format()))
+                                .name(documentName(d.filename(), out.size()))
+                                .source(DocumentSource.fromBytes(SdkBytes.fromByteArray(d.nativeBytes())))
+                                .build()));
+                    } else {
+                        out.add(ContentBlock.fromText(DocumentText.of(d)));
+                        for (ContentPart.Image page : d.pageImages()) {
+                            out.add(ContentBlock.fromImage(ImageBlock.builder()
+                                    .format(imageFormat(page.mediaType()))
+                                    .source(ImageSource.fromBytes(SdkBytes.fromByteArray(page.bytes())))
+                                    .build()));
+                        }
+                    }
+                }
+                case ContentPart.Video v -> out.add(ContentBlock.fromVideo(VideoBlock.builder()
+                        .format(videoFormat(v.format()))
+                        .source(VideoSource.fromBytes(SdkBytes.fromByteArray(v.bytes())))
+                        .build()));
                 default -> throw new ModelBackendException(ModelBackendException.Kind.REJECTED,
                         "This content cannot be sent to the model.");
             }
         }
         if (m.toolCallsJson() != null) out.addAll(toolUses(m.toolCallsJson(), json));
         return out;
+    }
+
+    /** The formats Converse reads as documents or video, with their Bedrock names. */
+    static final Set<FileFormat> NATIVE_FORMATS = Set.copyOf(EnumSet.of(FileFormat.PDF, FileFormat.CSV,
+            FileFormat.DOCX, FileFormat.XLSX, FileFormat.TXT, FileFormat.MD, FileFormat.MP4, FileFormat.WEBM,
+            FileFormat.MOV));
+    /** Converse's limit for one document's bytes (4.5 MB); larger documents go as extracted text. */
+    static final long MAX_NATIVE_BYTES = 4_500_000L;
+
+    private static DocumentFormat documentFormat(FileFormat format) throws ModelBackendException {
+        return switch (format) {
+            case PDF -> DocumentFormat.PDF;
+            case CSV -> DocumentFormat.CSV;
+            case DOCX -> DocumentFormat.DOCX;
+            case XLSX -> DocumentFormat.XLSX;
+            case TXT -> DocumentFormat.TXT;
+            case MD -> DocumentFormat.MD;
+            default -> throw new ModelBackendException(ModelBackendException.Kind.REJECTED,
+                    "Files of type " + format.extension() + " cannot be sent to the model as documents.");
+        };
+    }
+
+    private static VideoFormat videoFormat(FileFormat format) throws ModelBackendException {
+        return switch (format) {
+            case MP4 -> VideoFormat.MP4;
+            case WEBM -> VideoFormat.WEBM;
+            case MOV -> VideoFormat.MOV;
+            default -> throw new ModelBackendException(ModelBackendException.Kind.REJECTED,
+                    "Files of type " + format.extension() + " cannot be sent to the model as video.");
+        };
+    }
+
+    /**
+     * A document name Converse accepts (letters, digits, single spaces, hyphens, parentheses and
+     * square brackets; unique within the message): the file name with everything else made a space.
+     */
+    static String documentName(String filename, int position) {
+        String base = filename.replaceAll("\\.[A-Za-z0-9]{1,8}$", "")
+                .replaceAll("[^A-Za-z0-9\\-()\\[\\] ]", " ").replaceAll(" +", " ").strip();
+        if (base.isEmpty()) base = "document";
+        if (base.length() > 180) base = base.substring(0, 180).strip();
+        return base + " (" + (position + 1) + ")";
     }
 
     private static ImageFormat imageFormat(String mediaType) throws ModelBackendException {

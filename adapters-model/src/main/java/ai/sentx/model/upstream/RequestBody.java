@@ -2,6 +2,7 @@ package ai.sentx.model.upstream;
 
 import ai.sentx.domain.chat.ChatMessage;
 import ai.sentx.domain.chat.ContentPart;
+import ai.sentx.model.DocumentText;
 import ai.sentx.port.ModelBackendException;
 import ai.sentx.port.ModelRequest;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -92,6 +93,11 @@ final class RequestBody {
 
     private static void part(JsonGenerator g, ContentPart p) throws IOException {
         g.writeStartObject();
+        part(g, p, true);
+    }
+
+    /** Writes the fields of {@code p} into the open object; closes it when {@code close}, else leaves it open. */
+    private static void part(JsonGenerator g, ContentPart p, boolean close) throws IOException {
         switch (p) {
             case ContentPart.Text t -> {
                 g.writeStringField("type", "text");
@@ -116,12 +122,22 @@ final class RequestBody {
                 if (u.detail() != null) g.writeStringField("detail", u.detail());
                 g.writeEndObject();
             }
+            case ContentPart.Document d -> {
+                g.writeStringField("type", "text");
+                g.writeStringField("text", DocumentText.of(d));
+                for (ContentPart.Image page : d.pageImages()) {
+                    g.writeEndObject();
+                    g.writeStartObject();
+                    part(g, page, false);
+                }
+            }
+            case ContentPart.Video v -> throw new UnsupportedPart("Video cannot be sent to this model.");
             case ContentPart.FileRef f -> throw new UnsupportedPart("File references cannot be sent to this model.");
             case ContentPart.FileData f -> throw new UnsupportedPart("Inline files cannot be sent to this model.");
             case ContentPart.Unsupported u ->
                     throw new UnsupportedPart("Content of type '" + u.type() + "' is not supported by this model.");
         }
-        g.writeEndObject();
+        if (close) g.writeEndObject();
     }
 
     private static void raw(JsonGenerator g, String field, String json) throws IOException {

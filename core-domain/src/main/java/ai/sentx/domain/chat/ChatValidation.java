@@ -62,8 +62,10 @@ public final class ChatValidation {
             case ContentPart.Text t -> t;
             case ContentPart.Image img -> img;
             case ContentPart.ImageUrl u -> DataUrls.decodeImage(u.url(), u.detail(), param + ".image_url.url");
-            case ContentPart.FileRef f -> throw Failure.of(Problem.ATTACHED_FILE_NOT_FOUND,
-                    "No such file: " + f.fileId() + ".", param + ".file_id").exception();
+            // Files are resolved against the account's catalogue after validation (ResolveAttachments).
+            case ContentPart.FileRef f -> f;
+            case ContentPart.Document d -> d;
+            case ContentPart.Video v -> v;
             case ContentPart.FileData d -> inlineFile(d, param + ".file.file_data");
             case ContentPart.Unsupported u -> throw Failure.of(Problem.UNSUPPORTED_CONTENT,
                     "Content of type '" + u.type() + "' is not supported by this model.", param + ".type").exception();
@@ -73,11 +75,12 @@ public final class ChatValidation {
     private static ContentPart inlineFile(ContentPart.FileData d, String param) {
         DataUrls.DataUrl url = DataUrls.parse(d.data(), param);
         if (url.mediaType().startsWith("image/")) return DataUrls.decodeImage(d.data(), param);
-        if (!url.base64() || !TEXT_TYPES.contains(url.mediaType())) {
-            throw Failure.of(Problem.UNSUPPORTED_CONTENT,
-                    "Inline file_data supports images and text files (txt, csv, md); upload other documents with the Files API.",
-                    param).exception();
+        if (!url.base64()) {
+            throw Failure.of(Problem.INVALID_FILE_FORMAT, "Inline file_data must be a base64 data URL.", param)
+                    .exception();
         }
+        // Other documents (pdf, docx, xlsx, video) are judged from their bytes by ResolveAttachments.
+        if (!TEXT_TYPES.contains(url.mediaType())) return d;
         try {
             byte[] bytes = DataUrls.decodeBase64(url.payload());
             String text = StandardCharsets.UTF_8.newDecoder()

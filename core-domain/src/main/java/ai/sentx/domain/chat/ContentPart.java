@@ -1,5 +1,7 @@
 package ai.sentx.domain.chat;
 
+import ai.sentx.domain.files.FileFormat;
+import java.util.List;
 import java.util.Objects;
 
 /** One part of a message's content, as the client sent it (URLs not yet checked). */
@@ -54,6 +56,32 @@ public sealed interface ContentPart {
         /** Whether the client asked for the low-detail (flat-priced) rendering. */
         public boolean lowDetail() {
             return "low".equals(detail);
+        }
+    }
+
+    /**
+     * A document or text file resolved for the model (from the Files API or inline
+     * {@code file_data}): its extracted text, images of its first pages where the backend takes
+     * images, and its bytes when the backend reads this format natively.
+     *
+     * @param nativeBytes the file's bytes for a backend that reads {@code format} itself, else {@code null}
+     */
+    record Document(FileFormat format, String filename, String text, List<Image> pageImages, byte[] nativeBytes)
+            implements ContentPart {
+        public Document {
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(filename, "filename");
+            Objects.requireNonNull(text, "text");
+            pageImages = List.copyOf(pageImages);
+        }
+    }
+
+    /** A video for a backend that accepts video. */
+    record Video(FileFormat format, String filename, byte[] bytes) implements ContentPart {
+        public Video {
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(filename, "filename");
+            Objects.requireNonNull(bytes, "bytes");
         }
     }
 }
