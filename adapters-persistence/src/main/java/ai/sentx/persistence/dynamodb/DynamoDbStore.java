@@ -18,6 +18,7 @@ public final class DynamoDbStore {
     private final DynamoDbUsageRecords usageRecords;
     private final DynamoDbSessions sessions;
     private final DynamoDbPaymentEvents paymentEvents;
+    private final DynamoDbFileCatalog files;
 
     /**
      * @param client the SDK client, shared by every adapter (the caller closes it)
@@ -40,6 +41,7 @@ public final class DynamoDbStore {
         this.usageRecords = new DynamoDbUsageRecords(client, tables);
         this.sessions = new DynamoDbSessions(client, tables, hasher, clock);
         this.paymentEvents = new DynamoDbPaymentEvents(client, tables);
+        this.files = new DynamoDbFileCatalog(client, tables);
     }
 
     /** The account holders. */
@@ -75,5 +77,10 @@ public final class DynamoDbStore {
     /** What payment handling remembers besides the ledger. */
     public DynamoDbPaymentEvents paymentEvents() {
         return paymentEvents;
+    }
+
+    /** Uploaded files' metadata and the accounts' file caps. */
+    public DynamoDbFileCatalog files() {
+        return files;
     }
 }

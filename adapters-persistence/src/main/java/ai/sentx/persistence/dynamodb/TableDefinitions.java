@@ -84,6 +84,8 @@ public final class TableDefinitions {
     public static final String USAGE_BY_USER = "usage-by-user";
     /** The name of the usage table's index by end-user session. */
     public static final String USAGE_BY_SESSION = "usage-by-session";
+    /** The name of the files table's index of files by expiry day (the sweeper's). */
+    public static final String FILES_BY_EXPIRY = "files-by-expiry";
 
     /** Accounts, their books (balance and free money), open holds and ledger entries. */
     public static final Table ACCOUNTS = new Table("accounts", Codec.PK, Codec.SK,
@@ -99,13 +101,16 @@ public final class TableDefinitions {
             new Index(USAGE_BY_KEY, "keyPk", "keySk"),
             new Index(USAGE_BY_USER, "userPk", "userSk"),
             new Index(USAGE_BY_SESSION, "sessionPk", "sessionSk")));
+    /** Uploaded files' metadata: by account, id and SHA-256, the account's usage, and by expiry day. */
+    public static final Table FILES = new Table("files", Codec.PK, Codec.SK,
+            List.of(new Index(FILES_BY_EXPIRY, "expiryPk", "expirySk")));
 
     private TableDefinitions() {
     }
 
     /** Every table, in a fixed order. */
     public static List<Table> all() {
-        return List.of(ACCOUNTS, CREDENTIALS, LIMITS, USAGE, PAYMENTS);
+        return List.of(ACCOUNTS, CREDENTIALS, LIMITS, USAGE, PAYMENTS, FILES);
     }
 
     /** The request that creates {@code table} under the name {@code physicalName}, on demand. */

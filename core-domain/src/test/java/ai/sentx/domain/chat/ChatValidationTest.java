@@ -88,8 +88,9 @@ class ChatValidationTest {
     }
 
     @Test
-    void unknownFilesAndUnsupportedPartsAreRefused() {
-        assertEquals(Problem.ATTACHED_FILE_NOT_FOUND, problemOf(List.of(user(new ContentPart.FileRef("file-nope")))));
+    void unsupportedPartsAndNonDataUrlsAreRefused_fileReferencesAreLeftForTheCatalogue() {
+        ContentPart.FileRef ref = new ContentPart.FileRef("file-nope");
+        assertEquals(ref, ChatValidation.prepare(List.of(user(ref)), null).get(0).parts().get(0));
         assertEquals(Problem.UNSUPPORTED_CONTENT, problemOf(List.of(user(new ContentPart.Unsupported("input_audio")))));
         assertEquals(Problem.UNSUPPORTED_URL_SCHEME,
                 problemOf(List.of(user(new ContentPart.FileData("https://x/report.pdf", "report.pdf")))));
