@@ -38,7 +38,11 @@ public interface FileCatalog {
      * Adds {@code file} to its account if no file of the account has the same SHA-256 and the
      * caps allow it, atomically: of any number of concurrent adds, never more than the caps
      * admit, and of concurrent adds of the same bytes exactly one is {@code Added}.
-     * A duplicate is reported before the caps are checked.
+     * A duplicate is reported before the caps are checked. An account's file with the same SHA-256
+     * that had expired at {@code file.createdAt()} does not block the add: it is removed in the same
+     * step (freeing its share of the caps) and the new file is {@code Added}.
+     *
+     * @throws IllegalArgumentException if a cap is negative or the id is already stored for other bytes
      */
     AddResult add(StoredFile file, int maxFiles, long maxBytes);
 
