@@ -42,7 +42,7 @@ final class ArchitectureRules {
             .because("the core must run and be tested without any framework or adapter");
 
     static final ArchRule ADAPTERS_DO_NOT_DEPEND_ON_EACH_OTHER = slices()
-            .matching("ai.sentx.(http|persistence|model|storage|payments|content)..")
+            .matching("ai.sentx.(http|persistence|model|storage|payments|content|identity)..")
             .should().notDependOnEachOther()
             .because("adapters meet only through the core's ports; the composition roots wire them");
 
