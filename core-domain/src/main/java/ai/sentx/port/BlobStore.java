@@ -8,7 +8,12 @@ import java.nio.file.Path;
  * implementation holds a whole file in memory. Failures are {@link BlobStoreException}s.
  */
 public interface BlobStore {
-    /** Stores the {@code length} bytes of {@code source} under {@code key}, replacing what was there. */
+    /**
+     * Stores the {@code length} bytes of {@code source} under {@code key}, replacing what was there.
+     * {@code contentType} may be {@code null}.
+     *
+     * @throws IllegalArgumentException if {@code length} is not the size of {@code source} (nothing is stored)
+     */
     void put(String key, Path source, long length, String contentType);
 
     /**
