@@ -124,6 +124,14 @@ class TemplateTest {
         api.get("Environment").forEach(e -> env.add(e.get("Name").asText()));
         assertTrue(env.containsAll(List.of("SENTX_DYNAMODB_TABLE_PREFIX", "SENTX_FILES_BUCKET", "SENTX_CLAMD_HOST")), env::toString);
         assertEquals("X86_64", task.get("RuntimePlatform").get("CpuArchitecture").asText());
+        assertTrue(env.contains("SENTX_DEMO_ACCOUNT"), "the shared upload service has no demo account: " + env);
+        // Bodies too large for a Lambda event leave the stream function for the upload service.
+        String association = config.get("DefaultCacheBehavior").get("FunctionAssociations").toString();
+        assertTrue(association.contains("viewer-request") && association.contains("LargeBodyRouter"), association);
+        JsonNode router = RESOURCES.get("LargeBodyRouter").get("Properties");
+        assertEquals("cloudfront-js-2.0", router.get("FunctionConfig").get("Runtime").asText());
+        assertTrue(router.get("FunctionCode").asText().startsWith("import cf from 'cloudfront';"));
+        assertTrue(router.get("FunctionCode").asText().contains("selectRequestOriginById('uploads')"));
         for (String cached : List.of("DefaultCacheBehavior")) {
             assertEquals("4135ea2d-6df8-44a3-9df3-4b5a84be39ad", config.get(cached).get("CachePolicyId").asText(), "caching off");
         }

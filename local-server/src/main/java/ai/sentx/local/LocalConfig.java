@@ -28,6 +28,8 @@ import java.util.Map;
  *                         keep it in memory
  * @param bedrock          the Amazon Bedrock model ({@code SENTX_BEDROCK_*}), or {@code null}; never set
  *                         together with {@code upstream}
+ * @param demoAccount      {@code SENTX_DEMO_ACCOUNT} (default true): create the demo account, its key and session;
+ *                         {@code false} on a shared deployment (nothing to print, no key in any log)
  * @param files            where uploaded files and their scanner live ({@code SENTX_FILES_*}, {@code SENTX_S3_*},
  *                         {@code SENTX_CLAMD_*}); never {@code null}
  */
@@ -35,7 +37,7 @@ public record LocalConfig(String host, int port, String demoApiKey, long demoBal
                           byte[] keyHashSecret, Limits limits, Duration tokenDelay, Duration keepAliveEvery,
                           String safetyInstructions,
                           TopUpConfig topUps, UpstreamConfig upstream, DynamoDbConfig dynamoDb,
-                          BedrockConfig bedrock, FilesConfig files) {
+                          BedrockConfig bedrock, boolean demoAccount, FilesConfig files) {
 
     /** The platform's safety instructions: always the first message, before the customer's system text. */
     public static final String DEFAULT_SAFETY = "You are SentX, a helpful assistant. Follow these safety rules before"
@@ -80,6 +82,7 @@ public record LocalConfig(String host, int port, String demoApiKey, long demoBal
                 UpstreamEnv.read(env),
                 dynamoDb(env),
                 UpstreamEnv.bedrock(env),
+                bool(env, "SENTX_DEMO_ACCOUNT", true),
                 files(env));
     }
 
@@ -87,7 +90,7 @@ public record LocalConfig(String host, int port, String demoApiKey, long demoBal
     @Override
     public String toString() {
         return "LocalConfig[host=" + host + ", port=" + port + ", demoBalanceCents=" + demoBalanceCents + ", limits="
-                + limits + ", tokenDelay=" + tokenDelay + ", upstream=" + upstream + ", topUps=" + topUps + ", dynamoDb=" + dynamoDb + ", bedrock=" + bedrock + ", files=" + files + "]";
+                + limits + ", tokenDelay=" + tokenDelay + ", upstream=" + upstream + ", topUps=" + topUps + ", dynamoDb=" + dynamoDb + ", bedrock=" + bedrock + ", demoAccount=" + demoAccount + ", files=" + files + "]";
     }
 
     /**
@@ -215,6 +218,14 @@ public record LocalConfig(String host, int port, String demoApiKey, long demoBal
 
     private static String blank(String s) {
         return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+        String raw = blank(env.get(name));
+        if (raw == null) return fallback;
+        if (raw.equalsIgnoreCase("true")) return true;
+        if (raw.equalsIgnoreCase("false")) return false;
+        throw new IllegalArgumentException(name + " must be true or false");
     }
 
     private static int intVar(Map<String, String> env, String name, int fallback) {

@@ -77,19 +77,25 @@ public final class LocalServer implements AutoCloseable {
         StripePayments payments = new StripePayments(config.topUps().stripe(), clock);
         this.ledger = ledger;
 
-        Instant now = clock.instant();
-        accounts.createIfAbsent(new Account(DEMO_ACCOUNT, "Demo account", now));
-        if (config.demoBalanceCents() > 0) {
-            ledger.post(new LedgerEntry("credit_demo_initial", DEMO_ACCOUNT, LedgerEntry.Kind.CREDIT,
-                    config.demoBalanceCents(), "demo balance", now));
+        if (config.demoAccount()) {
+            Instant now = clock.instant();
+            accounts.createIfAbsent(new Account(DEMO_ACCOUNT, "Demo account", now));
+            if (config.demoBalanceCents() > 0) {
+                ledger.post(new LedgerEntry("credit_demo_initial", DEMO_ACCOUNT, LedgerEntry.Kind.CREDIT,
+                        config.demoBalanceCents(), "demo balance", now));
+            }
+            this.demoApiKey = config.demoApiKey() != null ? config.demoApiKey() : ApiKeyFormat.newKey(random);
+            LocalStore.storeDemoKey(keys, new ApiKeyRecord(new KeyId("key_demo"), DEMO_ACCOUNT, "Demo key",
+                    hasher.hash(demoApiKey), ApiKeyFormat.hint(demoApiKey), now, null, null),
+                    config.limits().maxActiveKeys(), ids);
+            this.demoSessionToken = config.demoSessionToken() != null ? config.demoSessionToken()
+                    : LocalConfig.newSessionToken(random);
+            store.registerSession().accept(demoSessionToken, DEMO_ACCOUNT);
+        } else {
+            // A shared deployment (the Fargate upload service): no demo account, no key to print.
+            this.demoApiKey = null;
+            this.demoSessionToken = null;
         }
-        this.demoApiKey = config.demoApiKey() != null ? config.demoApiKey() : ApiKeyFormat.newKey(random);
-        LocalStore.storeDemoKey(keys, new ApiKeyRecord(new KeyId("key_demo"), DEMO_ACCOUNT, "Demo key",
-                hasher.hash(demoApiKey), ApiKeyFormat.hint(demoApiKey), now, null, null),
-                config.limits().maxActiveKeys(), ids);
-        this.demoSessionToken = config.demoSessionToken() != null ? config.demoSessionToken()
-                : LocalConfig.newSessionToken(random);
-        store.registerSession().accept(demoSessionToken, DEMO_ACCOUNT);
 
         this.files = LocalFiles.open(config.files());
         Services services = Services.of(
@@ -180,10 +186,12 @@ public final class LocalServer implements AutoCloseable {
         return "http://" + config.host() + ":" + port();
     }
 
+    /** The demo account's API key, or {@code null} without a demo account. */
     public String demoApiKey() {
         return demoApiKey;
     }
 
+    /** The demo account's session token, or {@code null} without a demo account. */
     public String demoSessionToken() {
         return demoSessionToken;
     }
