@@ -43,10 +43,13 @@ public record Secrets(byte[] keyHashSecret, String stripeSecretKey, List<String>
         String stripeKey = sources.stripeSecretKey();
         String webhook = sources.stripeWebhookSecret();
         if (sources.stripeSecretArn() != null) {
+            // A fetch failure (Secrets Manager unreachable, secret missing) propagates as it is; only
+            // what the secret holds is judged here.
+            String value = fetch.apply(sources.stripeSecretArn());
             JsonNode stripe;
             try {
-                stripe = JSON.readTree(fetch.apply(sources.stripeSecretArn()));
-            } catch (IOException | RuntimeException e) {
+                stripe = value == null ? null : JSON.readTree(value);
+            } catch (IOException e) {
                 stripe = null;
             }
             if (stripe == null || !stripe.isObject()) {

@@ -94,15 +94,16 @@ class ApiHandlerTest {
     }
 
     @Test
-    void cookiesWithoutABearer_areNotASession_andTheRefusalIsTheEnvelope() throws IOException {
+    void theEventsCookies_reachTheRoute_asTheDashboardsSessionCookie() throws IOException {
         APIGatewayV2HTTPEvent event = event("url-account-keys-cookie.json");
 
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, new TestContext());
 
-        assertEquals(401, response.getStatusCode());
-        assertTrue(JSON.readTree(response.getBody()).get("error").has("code"), response.getBody());
+        // Function URLs move cookies out of the headers into cookies[]; the runtime joins them back.
         assertEquals("theme=dark; sentx_session=" + SESSION, FunctionUrlRequest.of("GET", "/", null, event.getHeaders(),
                 event.getCookies(), null, false).toHttpRequest().header("cookie"));
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertTrue(JSON.readTree(response.getBody()).has("data"), response.getBody());
     }
 
     @Test

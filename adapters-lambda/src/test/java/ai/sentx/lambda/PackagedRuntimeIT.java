@@ -117,11 +117,16 @@ class PackagedRuntimeIT {
             assertTrue(text.startsWith("data: ") && text.endsWith("\n\n") && text.indexOf("data: ", 1) < 0,
                     "exactly one SSE event per chunk: " + text);
         }
+        // Batching would put most events on the socket together. A busy machine may delay one
+        // write so that it lands next to the following one, so judge the spread, not each gap.
+        List<Long> gaps = new ArrayList<>();
         for (int i = 1; i < deltas.size(); i++) {
-            long gapMs = (deltas.get(i).arrivedNanos() - deltas.get(i - 1).arrivedNanos()) / 1_000_000;
-            assertTrue(gapMs >= TOKEN_DELAY_MS / 2, "event " + i + " arrived " + gapMs + " ms after the one before: "
-                    + "each reaches the socket when produced, not batched");
+            gaps.add((deltas.get(i).arrivedNanos() - deltas.get(i - 1).arrivedNanos()) / 1_000_000);
         }
+        long spaced = gaps.stream().filter(g -> g >= TOKEN_DELAY_MS / 2).count();
+        assertTrue(spaced >= gaps.size() * 0.75, "events should reach the socket one by one as produced: gaps " + gaps);
+        long spanMs = (deltas.getLast().arrivedNanos() - deltas.getFirst().arrivedNanos()) / 1_000_000;
+        assertTrue(spanMs >= gaps.size() * TOKEN_DELAY_MS * 3 / 4, "span " + spanMs + " ms for gaps " + gaps);
     }
 
     @Test
