@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The parts of a function-URL (or HTTP API) request event, payload format 2.0, that SentX reads,
@@ -36,6 +37,8 @@ import java.util.Objects;
  */
 public record FunctionUrlRequest(String method, String rawPath, String rawQuery, Map<String, String> headers,
                                  List<String> cookies, byte[] body) {
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     /** Checks presence and copies the collections. */
     public FunctionUrlRequest {
         Objects.requireNonNull(method, "method");
@@ -88,7 +91,8 @@ public record FunctionUrlRequest(String method, String rawPath, String rawQuery,
             bytes = new byte[0];
         } else if (isBase64Encoded) {
             try {
-                bytes = Base64.getMimeDecoder().decode(body);
+                // Strict: line breaks are tolerated, any other character outside the alphabet is not.
+                bytes = Base64.getDecoder().decode(WHITESPACE.matcher(body).replaceAll(""));
             } catch (IllegalArgumentException e) {
                 throw new InvalidEventException("the event's body is marked base64 but is not");
             }
