@@ -45,9 +45,18 @@ public final class HttpApi {
     private final ObjectMapper json;
 
     private final FileRoutes files;
+    private final DashboardRoutes dashboard;
 
-    /** The routes over {@code useCases}; {@code ids} names each request, {@code clock} dates the rate-limit headers. */
+    /**
+     * The routes over {@code useCases} with the local server's dashboard sign-in (a session token,
+     * cookie not {@code Secure}); {@code ids} names each request, {@code clock} dates the rate-limit headers.
+     */
     public HttpApi(Services useCases, IdSource ids, Clock clock) {
+        this(useCases, ids, clock, DashboardSettings.local());
+    }
+
+    /** The routes over {@code useCases}, with the dashboard signing in as {@code dashboard} says. */
+    public HttpApi(Services useCases, IdSource ids, Clock clock, DashboardSettings dashboard) {
         this.json = JsonMapper.builder(JsonFactory.builder()
                         // A body may hold one string as long as the route allows (a 10 MB image in base64).
                         .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(CHAT_BODY_LIMIT).build())
@@ -63,6 +72,7 @@ public final class HttpApi {
                 useCases.listLedger(), json);
         this.files = new FileRoutes(useCases.uploadFile(), useCases.listFiles(), useCases.showFile(),
                 useCases.readFileContent(), useCases.deleteFile(), json);
+        this.dashboard = new DashboardRoutes(useCases.sessions(), dashboard, json);
         this.ids = ids;
         this.clock = clock;
     }
@@ -76,6 +86,8 @@ public final class HttpApi {
             route(req, requestId, headers, sink);
         } catch (FailureException e) {
             fail(sink, headers, e.failure(), requestId);
+        } catch (DashboardRoutes.Forbidden e) {
+            forbidden(sink, headers, e, requestId);
         } catch (IOException e) {
             closeQuietly(sink);
         } catch (RuntimeException e) {
@@ -102,21 +114,38 @@ public final class HttpApi {
             v1(req, requestId, headers, sink);
             return;
         }
+        if (DashboardRoutes.isDashboard(path)) {
+            requireMethod(method, "GET", headers);
+            dashboard.page(req, headers, sink);
+            return;
+        }
         if (path.equals(PaymentRoutes.STRIPE_WEBHOOK)) {
             requireMethod(method, "POST", headers);
             payments.handleWebhook(req, readBody(req, PaymentRoutes.WEBHOOK_BODY_LIMIT), headers, sink);
             return;
         }
+        if (path.equals("/account") || path.startsWith("/account/")) {
+            dashboard.cors(req, headers);
+            if (method.equals("OPTIONS")) {
+                dashboard.preflight(req, headers, sink);
+                return;
+            }
+        }
+        if (path.equals(DashboardRoutes.SESSION)) {
+            requireMethod(method, "GET, POST, DELETE", headers);
+            dashboard.session(req, limit -> readBody(req, limit), headers, sink);
+            return;
+        }
         String paymentMethods = PaymentRoutes.allowed(path);
         if (paymentMethods != null) {
             requireMethod(method, paymentMethods, headers);
-            payments.handleAccount(req, bearer(req), limit -> readBody(req, limit), headers, sink);
+            payments.handleAccount(req, dashboard.credential(req), limit -> readBody(req, limit), headers, sink);
             return;
         }
         String accountMethods = AccountRoutes.allowed(path);
         if (accountMethods != null) {
             requireMethod(method, accountMethods, headers);
-            account.handle(req, bearer(req), limit -> readBody(req, limit), headers, sink);
+            account.handle(req, dashboard.credential(req), limit -> readBody(req, limit), headers, sink);
             return;
         }
         throw Failure.of(Problem.NOT_FOUND, "Unknown route: " + method + " " + path + ".").exception();
@@ -187,11 +216,7 @@ public final class HttpApi {
     }
 
     private static String bearer(HttpRequest req) {
-        String auth = req.header("authorization");
-        if (auth == null) return null;
-        String trimmed = auth.strip();
-        if (trimmed.length() < 7 || !trimmed.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
-        return trimmed.substring(7).strip();
+        return DashboardRoutes.bearer(req);
     }
 
     /** Reads the whole body, refusing more than {@code limit} bytes without reading past it. */
@@ -219,6 +244,24 @@ public final class HttpApi {
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "request " + requestId + ": could not report a failure; client gone");
+            closeQuietly(sink);
+        }
+    }
+
+    /** 403 in the error envelope: the session cookie was used without its CSRF token or from another site. */
+    private void forbidden(ResponseSink sink, Map<String, List<String>> headers, DashboardRoutes.Forbidden e,
+                           String requestId) {
+        ObjectNode root = json.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        error.put("message", e.getMessage());
+        error.put("type", "invalid_request_error");
+        error.putNull("param");
+        error.put("code", e.code());
+        Responses.put(headers, "x-should-retry", "false");
+        try {
+            Responses.sendJson(sink, json, 403, headers, root);
+        } catch (IOException | RuntimeException ex) {
+            LOG.log(System.Logger.Level.DEBUG, "request " + requestId + ": could not send a 403; client gone");
             closeQuietly(sink);
         }
     }

@@ -42,6 +42,7 @@ public final class Main {
         out.printf(Locale.ROOT, """
                 SentX local server is up (%d ms) on %s
 
+                  Dashboard        %s/dashboard/   (sign in with the session token below)
                   API base URL     %s/v1
                   Health           %s/health
                   Demo API key     %s
@@ -63,7 +64,7 @@ public final class Main {
 
                 Press Ctrl+C to stop.
                 """,
-                startMillis, origin, origin, origin, key,
+                startMillis, origin, origin, origin, origin, key,
                 config.demoBalanceCents() / 100, config.demoBalanceCents() % 100, config.demoBalanceCents(),
                 server.demoSessionToken(), config.limits().requestsPerMinute(), config.limits().streamsPerKey(),
                 backend(config), topUps(config, origin), LocalStore.describe(config),
