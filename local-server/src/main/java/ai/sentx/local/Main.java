@@ -39,6 +39,20 @@ public final class Main {
     static void banner(PrintStream out, LocalServer server, LocalConfig config, long startMillis) {
         String origin = server.origin();
         String key = server.demoApiKey();
+        if (key == null) {
+            // A shared deployment (SENTX_DEMO_ACCOUNT=false): no key or token exists to print.
+            out.printf(Locale.ROOT, """
+                    SentX server is up (%d ms) on %s (no demo account)
+
+                      API base URL     %s/v1
+                      Model backend    %s
+                      Store            %s
+                      Files            %s
+                    """, startMillis, origin, origin, backend(config), LocalStore.describe(config),
+                    LocalFiles.describe(config.files()));
+            out.flush();
+            return;
+        }
         out.printf(Locale.ROOT, """
                 SentX local server is up (%d ms) on %s
 
