@@ -48,7 +48,33 @@ import java.util.Objects;
 public record ApiConfig(AwsConfig aws, Limits limits, Duration tokenDelay, Duration keepAliveEvery,
                         String safetyInstructions, UpstreamConfig upstream, BedrockConfig bedrock,
                         SecretSources secrets, String stripeApiBase, String topUpSuccessUrl, String topUpCancelUrl,
-                        Duration deadlineMargin, boolean buffered, Files files) {
+                        Duration deadlineMargin, boolean buffered, Files files, Dashboard dashboard) {
+
+    /**
+     * The dashboard's sign-in on AWS: the Cognito user pool whose tokens open account sessions.
+     *
+     * @param userPoolId     {@code SENTX_COGNITO_USER_POOL_ID}, or {@code null}: no Cognito sign-in (session
+     *                       tokens in the store only)
+     * @param clientId       {@code SENTX_COGNITO_CLIENT_ID}, the dashboard's app client
+     * @param hostedUi       {@code SENTX_COGNITO_DOMAIN}, the hosted sign-in's origin
+     * @param allowedOrigins {@code SENTX_DASHBOARD_ORIGINS}, comma-separated: other origins the dashboard is
+     *                       served from (CORS); empty when it is served by the API's own origin
+     */
+    public record Dashboard(String userPoolId, String clientId, URI hostedUi, java.util.Set<String> allowedOrigins) {
+        /** Checks that a pool comes with its client and hosted sign-in. */
+        public Dashboard {
+            allowedOrigins = java.util.Set.copyOf(allowedOrigins);
+            if (userPoolId != null && (clientId == null || hostedUi == null)) {
+                throw new IllegalArgumentException("SENTX_COGNITO_USER_POOL_ID needs SENTX_COGNITO_CLIENT_ID and "
+                        + "SENTX_COGNITO_DOMAIN");
+            }
+        }
+
+        /** Whether sign-in goes through Cognito. */
+        public boolean cognito() {
+            return userPoolId != null;
+        }
+    }
 
     /**
      * Where uploaded files live and who scans them.
@@ -135,7 +161,20 @@ public record ApiConfig(AwsConfig aws, Limits limits, Duration tokenDelay, Durat
                 blank(env.get("SENTX_TOPUP_SUCCESS_URL")), blank(env.get("SENTX_TOPUP_CANCEL_URL")),
                 Duration.ofMillis(longVar(env, "SENTX_LAMBDA_DEADLINE_MARGIN_MS", 20_000)),
                 "true".equalsIgnoreCase(blank(env.get("AWS_SAM_LOCAL"))),
-                files(env, aws.region()));
+                files(env, aws.region()),
+                dashboard(env));
+    }
+
+    private static Dashboard dashboard(Map<String, String> env) {
+        java.util.Set<String> origins = new java.util.LinkedHashSet<>();
+        String listed = blank(env.get("SENTX_DASHBOARD_ORIGINS"));
+        if (listed != null) {
+            for (String o : listed.split(",")) {
+                if (!o.isBlank()) origins.add(o.strip());
+            }
+        }
+        return new Dashboard(blank(env.get("SENTX_COGNITO_USER_POOL_ID")), blank(env.get("SENTX_COGNITO_CLIENT_ID")),
+                url(env, "SENTX_COGNITO_DOMAIN"), origins);
     }
 
     private static Files files(Map<String, String> env, String functionRegion) {

@@ -7,7 +7,10 @@ import ai.sentx.content.DocumentReaders;
 import ai.sentx.content.EicarScanner;
 import ai.sentx.content.TikaFormatDetector;
 import ai.sentx.domain.KeyHasher;
+import ai.sentx.http.DashboardSettings;
 import ai.sentx.http.HttpApi;
+import ai.sentx.identity.CognitoSessions;
+import ai.sentx.identity.CognitoSettings;
 import ai.sentx.model.builtin.BuiltInBackend;
 import ai.sentx.model.upstream.BedrockBackend;
 import ai.sentx.model.upstream.OpenAiCompatibleBackend;
@@ -17,10 +20,11 @@ import ai.sentx.persistence.dynamodb.DynamoDbStore;
 import ai.sentx.persistence.dynamodb.TableNames;
 import ai.sentx.port.IdSource;
 import ai.sentx.port.MalwareScanner;
-import ai.sentx.storage.S3BlobStore;
 import ai.sentx.port.ModelBackend;
-import java.time.Duration;
+import ai.sentx.port.Sessions;
+import ai.sentx.storage.S3BlobStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -81,8 +85,19 @@ public final class AwsApplication implements AutoCloseable {
             S3BlobStore blobs = S3BlobStore.create(files.bucket(), files.region(), files.endpoint());
             MalwareScanner scanner = files.clamdHost() != null ? new ClamdScanner(files.clamdHost(), files.clamdPort())
                     : new EicarScanner();
+            Sessions sessions = store.sessions();
+            if (config.dashboard().cognito()) {
+                // Cognito ID/access tokens first (the dashboard's sign-in), then stored session tokens.
+                CognitoSessions cognito = new CognitoSessions(CognitoSettings.forUserPool(config.aws().region(),
+                        config.dashboard().userPoolId(), config.dashboard().clientId()), store.accounts(), clock);
+                Sessions stored = store.sessions();
+                sessions = token -> {
+                    var account = cognito.authenticate(token);
+                    return account.isPresent() ? account : stored.authenticate(token);
+                };
+            }
             HttpApi api = httpApi(new Services.Ports(store.accounts(), store.ledger(), store.apiKeys(), store.rateLimits(),
-                    store.usageRecords(), store.sessions(), store.paymentEvents(), payments, backend, store.files(), blobs,
+                    store.usageRecords(), sessions, store.paymentEvents(), payments, backend, store.files(), blobs,
                     new TikaFormatDetector(), scanner, new DocumentReaders()), hasher, config, clock);
             return new AwsApplication(api, dynamoDb, backend);
         } catch (RuntimeException e) {
@@ -97,7 +112,10 @@ public final class AwsApplication implements AutoCloseable {
         IdSource ids = new SecureRandomIds();
         Services services = Services.of(ports, new Services.Settings(config.limits(), hasher, config.safetyInstructions(),
                 config.keepAliveEvery(), TOP_UP_LOOK_BACK), ids, clock);
-        return new HttpApi(services, ids, clock);
+        ApiConfig.Dashboard dashboard = config.dashboard();
+        return new HttpApi(services, ids, clock, dashboard.cognito()
+                ? DashboardSettings.cognito(dashboard.hostedUi(), dashboard.clientId(), dashboard.allowedOrigins())
+                : DashboardSettings.local());
     }
 
     /** The whole HTTP API. */

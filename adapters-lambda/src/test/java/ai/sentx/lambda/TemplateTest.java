@@ -137,6 +137,20 @@ class TemplateTest {
         }
     }
 
+    @Test
+    void theDashboardSignsInThroughCognito_asAPublicClientWithTheCodeFlow_andEveryFunctionKnowsThePool() {
+        JsonNode client = RESOURCES.get("DashboardClient").get("Properties");
+        assertEquals("false", client.get("GenerateSecret").asText(), "a browser holds no client secret");
+        assertEquals("[\"code\"]", client.get("AllowedOAuthFlows").toString(), "authorization code (+ PKCE), no implicit flow");
+        assertTrue(client.get("CallbackURLs").toString().contains("/dashboard/callback"));
+        assertTrue(client.get("UserPoolId").toString().contains("UserPool"), client.get("UserPoolId")::toString);
+        JsonNode env = TEMPLATE.get("Globals").get("Function").get("Environment").get("Variables");
+        for (String name : List.of("SENTX_COGNITO_USER_POOL_ID", "SENTX_COGNITO_CLIENT_ID", "SENTX_COGNITO_DOMAIN")) {
+            assertTrue(env.has(name), name);
+        }
+        assertTrue(TEMPLATE.get("Outputs").has("DashboardUrl"));
+    }
+
     /** The logical ids (or "bedrock") each policy of {@code function} names. */
     private static Set<String> policyTargets(String function) {
         Set<String> targets = new TreeSet<>();
