@@ -1,6 +1,8 @@
 // Sends N chat completions to <origin>/v1/chat/completions with C in flight over keep-alive
 // connections (node:http, lighter than fetch), after W warm-up requests, and prints one JSON line:
-// requests/s, and percentiles of the whole request and of the time to the first body byte.
+// requests/s, percentiles of the whole request and of the time to the first body byte, and the
+// generator's own CPU time per request (user + system, microseconds): on a small machine the
+// generator competes with what it measures.
 //   node bench/latency.mjs <origin> <api-key|-> <requests> <concurrency> <stream:true|false> [warmup=2000]
 // Bounded: exactly W + N requests to the given (loopback) origin. Exit status 1 if any failed.
 import http from 'node:http';
@@ -52,13 +54,15 @@ async function run(count) {
     }
   }
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { results, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  const used = process.cpuUsage(cpu);
+  return { results, seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuMicros: used.user + used.system };
 }
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 await run(warmup);
-const { results, seconds } = await run(total);
+const { results, seconds, cpuMicros } = await run(total);
 const failures = results.filter((r) => !r.ok).length;
 const totals = results.map((r) => r.totalMs).sort((a, b) => a - b);
 const firsts = results.map((r) => r.firstMs).sort((a, b) => a - b);
@@ -68,6 +72,7 @@ console.log(JSON.stringify({
   seconds: r3(seconds), requests_per_second: Math.round(results.length / seconds),
   p50_ms: r3(pct(totals, 50)), p90_ms: r3(pct(totals, 90)), p99_ms: r3(pct(totals, 99)),
   first_byte_p50_ms: r3(pct(firsts, 50)), first_byte_p99_ms: r3(pct(firsts, 99)),
+  client_cpu_us_per_request: Math.round(cpuMicros / results.length),
 }));
 agent.destroy();
 process.exit(failures === 0 ? 0 : 1);

@@ -3,9 +3,12 @@ package ai.sentx.model.upstream;
 import ai.sentx.domain.chat.FinishReason;
 import ai.sentx.port.ModelBackendException;
 import ai.sentx.port.ModelEvent;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,27 +51,125 @@ final class ChunkReader {
             out.add(new RelayStream.End(finish == null ? FinishReason.STOP : finish, usage));
             return;
         }
-        JsonNode chunk = json.readTree(data, 0, length);
-        if (chunk == null || !chunk.isObject()) throw new IOException("a stream event is not a JSON object");
-        JsonNode error = chunk.get("error");
-        if (error != null && !error.isNull()) {
+        try (JsonParser p = json.getFactory().createParser(data, 0, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("a stream event is not a JSON object");
+            readChunk(p, out);
+        }
+    }
+
+    /**
+     * Reads the chunk object with the streaming parser: only what the relay needs is looked at
+     * (choice 0's index, content, refusal, reasoning and finish reason), the rarer parts (tool calls,
+     * usage, an error) as trees, the rest skipped. What the chunk yields is added once it is read
+     * whole: an error event replaces everything else it holds.
+     */
+    private void readChunk(JsonParser p, List<Object> out) throws IOException {
+        JsonNode error = null;
+        JsonNode usageNode = null;
+        List<Choice> zeros = new ArrayList<>(1);
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "error" -> error = value == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
+                case "usage" -> usageNode = value == JsonToken.START_OBJECT ? p.readValueAsTree() : skip(p);
+                case "choices" -> {
+                    if (value != JsonToken.START_ARRAY) {
+                        p.skipChildren();
+                        break;
+                    }
+                    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                        if (t != JsonToken.START_OBJECT) {
+                            p.skipChildren();
+                            continue;
+                        }
+                        Choice c = choice(p);
+                        if (c.index == 0) zeros.add(c);
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if (error != null) {
             done = true;
             out.add(UpstreamFailures.errorEvent(error));
             return;
         }
-        JsonNode u = chunk.get("usage");
-        if (u != null && u.isObject()) {
-            usage = new RelayStream.Usage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0));
+        if (usageNode != null) {
+            usage = new RelayStream.Usage(usageNode.path("prompt_tokens").asLong(0),
+                    usageNode.path("completion_tokens").asLong(0));
         }
-        JsonNode choices = chunk.get("choices");
-        if (choices == null || !choices.isArray()) return;
-        for (JsonNode choice : choices) {
-            if (choice.path("index").asInt(0) != 0) continue;
-            JsonNode delta = choice.get("delta");
-            if (delta != null && delta.isObject()) delta(delta, out);
-            JsonNode reason = choice.get("finish_reason");
-            if (reason != null && reason.isTextual()) finish = finishReason(reason.asText());
+        for (Choice c : zeros) {
+            if (c.content != null) {
+                generating = true;
+                out.add(new ModelEvent.TextDelta(c.content));
+            }
+            if (c.reasoning) generating = true;
+            if (c.toolCalls != null) toolCalls(c.toolCalls, out);
+            if (c.finish != null) finish = c.finish;
         }
+    }
+
+    private static JsonNode skip(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
+    }
+
+    /** What one choice holds; {@code index} defaults to 0 as OpenAI's single choice. */
+    private static final class Choice {
+        int index;
+        String content;
+        boolean reasoning;
+        JsonNode toolCalls;
+        FinishReason finish;
+    }
+
+    private static Choice choice(JsonParser p) throws IOException {
+        Choice c = new Choice();
+        String refusal = null;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "index" -> c.index = value.isScalarValue() ? p.getValueAsInt(0) : (int) skipAsZero(p);
+                case "finish_reason" -> c.finish = value == JsonToken.VALUE_STRING ? finishReason(p.getText()) : null;
+                case "delta" -> {
+                    if (value != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        break;
+                    }
+                    for (t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                        String name = p.currentName();
+                        JsonToken v = p.nextToken();
+                        switch (name) {
+                            case "content" -> c.content = text(p, v);
+                            case "refusal" -> refusal = text(p, v);
+                            case "reasoning_content", "reasoning" -> c.reasoning |= text(p, v) != null;
+                            case "tool_calls" -> c.toolCalls = v == JsonToken.START_ARRAY ? p.readValueAsTree() : null;
+                            default -> p.skipChildren();
+                        }
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if (c.content == null) c.content = refusal;
+        return c;
+    }
+
+    private static long skipAsZero(JsonParser p) throws IOException {
+        p.skipChildren();
+        return 0;
+    }
+
+    /** The value's text if it is a non-empty string, else {@code null} (and the value is skipped). */
+    private static String text(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.VALUE_STRING) {
+            p.skipChildren();
+            return null;
+        }
+        String s = p.getText();
+        return s.isEmpty() ? null : s;
     }
 
     /**
@@ -92,16 +193,7 @@ final class ChunkReader {
         return done;
     }
 
-    private void delta(JsonNode delta, List<Object> out) {
-        String content = text(delta.get("content"));
-        if (content == null) content = text(delta.get("refusal"));
-        if (content != null) {
-            generating = true;
-            out.add(new ModelEvent.TextDelta(content));
-        }
-        if (text(delta.get("reasoning_content")) != null || text(delta.get("reasoning")) != null) generating = true;
-        JsonNode calls = delta.get("tool_calls");
-        if (calls == null || !calls.isArray()) return;
+    private void toolCalls(JsonNode calls, List<Object> out) {
         for (JsonNode call : calls) {
             generating = true;
             int upstreamIndex = call.path("index").asInt(callIndexes.size());
@@ -119,10 +211,6 @@ final class ChunkReader {
                 out.add(new ModelEvent.ToolCallDelta(index, null, null, arguments));
             }
         }
-    }
-
-    private static String text(JsonNode node) {
-        return node != null && node.isTextual() && !node.asText().isEmpty() ? node.asText() : null;
     }
 
     static FinishReason finishReason(String wire) {

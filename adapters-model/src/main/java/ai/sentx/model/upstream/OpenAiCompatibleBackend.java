@@ -8,10 +8,12 @@ import ai.sentx.port.ModelRequest;
 import ai.sentx.port.ModelStream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -27,9 +29,15 @@ import java.util.function.LongSupplier;
 
 /**
  * A model served by any OpenAI-compatible server (OpenAI, vLLM, SGLang, llama.cpp, Ollama, LiteLLM,
- * ...), called with the JDK's {@link HttpClient}: {@code POST {base}/chat/completions} with
+ * ...): {@code POST {base}/chat/completions} with
  * {@code stream: true} and {@code stream_options.include_usage}, whatever the client asked, so that
  * every delta is relayed the moment it arrives and the usage is the server's own.
+ *
+ * <p><b>Transport.</b> A plain-{@code http} server (a model server on the same host or network,
+ * where the gateway's own cost shows) is called with {@link Http1Client}: keep-alive sockets read on
+ * the caller's thread ({@link Http1Stream}). An {@code https} server (a remote API, where the
+ * network dominates) is called with the JDK's {@link HttpClient} (HTTP/2 where ALPN offers it), its
+ * body pushed to a {@link RelayStream} by {@link SseBody}. Both behave alike in everything below.
  *
  * <p><b>Request.</b> See {@link RequestBody}: the configured model name, the messages (the
  * platform's safety instructions already first), images as data URLs, {@code tools},
@@ -61,7 +69,10 @@ public final class OpenAiCompatibleBackend implements ModelBackend, AutoCloseabl
 
     private final UpstreamConfig config;
     private final long maxOutputTokens;
+    /** For {@code https} upstreams; {@code null} for {@code http} ones. */
     private final HttpClient client;
+    /** For {@code http} upstreams; {@code null} for {@code https} ones. */
+    private final Http1Client lean;
     private final ObjectMapper json = new ObjectMapper();
     private final Tokenizer tokenizer = Tokenizer.o200kBase();
     private final PromptTokenCounter promptCounter = new PromptTokenCounter(tokenizer);
@@ -77,7 +88,13 @@ public final class OpenAiCompatibleBackend implements ModelBackend, AutoCloseabl
         if (maxOutputTokens < 0) throw new IllegalArgumentException("maxOutputTokens must be >= 0");
         this.maxOutputTokens = maxOutputTokens;
         boolean tls = config.baseUrl().getScheme().equalsIgnoreCase("https");
-        this.client = HttpClient.newBuilder()
+        String auth = config.apiKey() == null ? null : "Authorization: Bearer " + config.apiKey();
+        this.lean = tls ? null : auth == null
+                ? new Http1Client(config.endpoint(), config.connectTimeout(), "Content-Type: application/json",
+                "Accept: text/event-stream")
+                : new Http1Client(config.endpoint(), config.connectTimeout(), "Content-Type: application/json",
+                "Accept: text/event-stream", auth);
+        this.client = !tls ? null : HttpClient.newBuilder()
                 // h2 only where ALPN negotiates it; plain http stays HTTP/1.1 (no h2c upgrade dance).
                 .version(tls ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
@@ -126,6 +143,7 @@ public final class OpenAiCompatibleBackend implements ModelBackend, AutoCloseabl
         LongSupplier promptEstimate = () -> promptCounter.count(request);
         long budget = Math.min(request.maxOutputTokens(), maxOutputTokens);
         if (budget == 0) return RelayStream.endedAtOnce(tokenizer, promptEstimate);
+        if (lean != null) return openLean(request, promptEstimate, budget);
         HttpRequest http = template.copy()
                 .POST(HttpRequest.BodyPublishers.ofByteArray(RequestBody.write(json.getFactory(), request, config,
                         budget)))
@@ -174,10 +192,70 @@ public final class OpenAiCompatibleBackend implements ModelBackend, AutoCloseabl
         }
     }
 
-    /** Stops the HTTP client: open calls are cancelled, its threads end. */
+    /** {@link #open} over {@link Http1Client}: the same retries, timeouts and failures. */
+    private ModelStream openLean(ModelRequest request, LongSupplier promptEstimate, long budget)
+            throws ModelBackendException {
+        byte[] body = RequestBody.write(json.getFactory(), request, config, budget);
+        long started = System.nanoTime();
+        long deadline = started + config.firstTokenTimeout().toNanos();
+        for (int attempt = 1; ; attempt++) {
+            Http1Client.Response response;
+            try {
+                response = lean.post(body, deadline);
+            } catch (HttpTimeoutException e) {
+                if (!(e instanceof HttpConnectTimeoutException)) throw UpstreamFailures.firstTokenTimeout();
+                if (attempt == 1 && pauseBeforeRetry(deadline)) continue;
+                LOG.log(System.Logger.Level.WARNING, "upstream " + config.displayUrl() + " unreachable: connect timeout");
+                throw UpstreamFailures.connectTimeout();
+            } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) throw UpstreamFailures.interrupted();
+                if (attempt == 1 && pauseBeforeRetry(deadline)) {
+                    LOG.log(System.Logger.Level.DEBUG, "upstream call failed (" + e.getClass().getSimpleName()
+                            + "); retrying once");
+                    continue;
+                }
+                LOG.log(System.Logger.Level.WARNING, "upstream " + config.displayUrl() + " unreachable: "
+                        + e.getClass().getSimpleName());
+                throw UpstreamFailures.unreachable();
+            }
+            int status = response.status();
+            if (status == 200) {
+                return new Http1Stream(response, json, tokenizer, promptEstimate, budget, started,
+                        config.firstTokenTimeout(), config.idleTimeout());
+            }
+            byte[] error = errorBody(response, deadline);
+            if (attempt == 1 && UpstreamFailures.retryable(status) && pauseBeforeRetry(deadline)) {
+                LOG.log(System.Logger.Level.DEBUG, "upstream answered HTTP " + status + "; retrying once");
+                continue;
+            }
+            ModelBackendException failure = UpstreamFailures.status(status, error, json);
+            LOG.log(status == 401 || status == 403 || status == 404 ? System.Logger.Level.WARNING
+                    : System.Logger.Level.DEBUG, "upstream " + config.displayUrl() + " answered HTTP " + status);
+            throw failure;
+        }
+    }
+
+    /**
+     * The start of an error body (what arrives by the first-token deadline, at most
+     * {@value #ERROR_BODY_LIMIT} bytes); the connection is kept if the body was read to its end.
+     */
+    private static byte[] errorBody(Http1Client.Response response, long deadline) {
+        try {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            byte[] bytes = response.readUpTo(ERROR_BODY_LIMIT, (int) Math.clamp(left, 1, 2_000));
+            response.release();
+            return bytes;
+        } catch (IOException e) {
+            response.abort();
+            return new byte[0];
+        }
+    }
+
+    /** Stops the HTTP client: open calls are cancelled, its threads end; idle connections are closed. */
     @Override
     public void close() {
-        client.shutdownNow();
+        if (client != null) client.shutdownNow();
+        if (lean != null) lean.close();
     }
 
     @Override

@@ -60,21 +60,14 @@ final class RelayStream implements ModelStream {
     record Usage(long promptTokens, long completionTokens) {
     }
 
-    private final Tokenizer tokenizer;
-    private final LongSupplier promptEstimate;
-    private final long budget;
+    private final ReplyTally tally;
     private final long firstTokenDeadline;
     private final long idleNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
-    private final StringBuilder handedOut = new StringBuilder();
 
-    // All guarded by lock.
-    private long promptTokens = -1;
-    private long completionTokens = -1;
-    private int countedLength = -1;
-    private long countedTokens;
+    // All guarded by lock, and so is tally.
     private long lastByteNanos;
     private boolean generating;
     private boolean sourceDone;
@@ -93,9 +86,7 @@ final class RelayStream implements ModelStream {
      */
     RelayStream(Tokenizer tokenizer, LongSupplier promptEstimate, long budget, long startedNanos,
                 Duration firstTokenTimeout, Duration idleTimeout) {
-        this.tokenizer = tokenizer;
-        this.promptEstimate = promptEstimate;
-        this.budget = budget;
+        this.tally = new ReplyTally(tokenizer, promptEstimate, budget);
         this.firstTokenDeadline = startedNanos + firstTokenTimeout.toNanos();
         this.idleNanos = idleTimeout.toNanos();
         this.lastByteNanos = startedNanos;
@@ -233,7 +224,7 @@ final class RelayStream implements ModelStream {
     public long completionTokensSoFar() {
         lock.lock();
         try {
-            return completionTokens >= 0 ? completionTokens : countHandedOut();
+            return tally.completionTokensSoFar();
         } finally {
             lock.unlock();
         }
@@ -244,7 +235,7 @@ final class RelayStream implements ModelStream {
     public long promptTokens() {
         lock.lock();
         try {
-            return prompt();
+            return tally.promptTokens();
         } finally {
             lock.unlock();
         }
@@ -264,20 +255,14 @@ final class RelayStream implements ModelStream {
         if (cancel) cancelSource();
     }
 
-    private long prompt() {
-        if (promptTokens < 0) promptTokens = promptEstimate.getAsLong();
-        return promptTokens;
-    }
-
     private ModelEvent handOut(Object item) throws ModelBackendException {
         return switch (item) {
             case ModelEvent.TextDelta d -> {
-                handedOut.append(d.text());
+                tally.handedOut(d);
                 yield d;
             }
             case ModelEvent.ToolCallDelta d -> {
-                if (d.opensCall()) handedOut.append(d.name());
-                handedOut.append(d.argumentsFragment());
+                tally.handedOut(d);
                 yield d;
             }
             case End end -> finish(end.reason(), end.usage());
@@ -291,22 +276,7 @@ final class RelayStream implements ModelStream {
 
     private ModelEvent.Finished finish(FinishReason reason, Usage usage) {
         over = true;
-        if (usage != null) {
-            promptTokens = usage.promptTokens();
-            completionTokens = Math.min(usage.completionTokens(), budget);
-        } else {
-            completionTokens = Math.min(countHandedOut(), Math.max(budget, 0));
-        }
-        return new ModelEvent.Finished(reason, prompt(), completionTokens);
-    }
-
-    /** The tokens of what was handed out, counted again only when more was handed out. */
-    private long countHandedOut() {
-        if (countedLength != handedOut.length()) {
-            countedLength = handedOut.length();
-            countedTokens = tokenizer.count(handedOut.toString());
-        }
-        return countedTokens;
+        return tally.finish(reason, usage);
     }
 
     private void cancelSource() {

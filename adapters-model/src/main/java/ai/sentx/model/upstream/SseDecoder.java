@@ -47,15 +47,25 @@ final class SseDecoder {
         while (buffer.hasRemaining()) {
             int n = Math.min(buffer.remaining(), scratch.length);
             buffer.get(scratch, 0, n);
-            scan(scratch, n, events);
+            scan(scratch, 0, n, events);
         }
     }
 
-    private void scan(byte[] bytes, int n, Events events) throws IOException {
-        int i = 0;
+    /**
+     * Consumes {@code length} bytes of {@code bytes} from {@code offset}, in place, reporting every
+     * event they complete.
+     *
+     * @throws IOException if a line or an event is longer than the limit, or {@code events} throws
+     */
+    void feed(byte[] bytes, int offset, int length, Events events) throws IOException {
+        scan(bytes, offset, offset + length, events);
+    }
+
+    private void scan(byte[] bytes, int from, int n, Events events) throws IOException {
+        int i = from;
         if (afterCr) {
             afterCr = false;
-            if (n > 0 && bytes[0] == '\n') i = 1;
+            if (n > from && bytes[from] == '\n') i = from + 1;
         }
         int lineStart = i;
         for (; i < n; i++) {
