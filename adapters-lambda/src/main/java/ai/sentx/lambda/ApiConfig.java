@@ -3,6 +3,7 @@ package ai.sentx.lambda;
 import ai.sentx.domain.Limits;
 import ai.sentx.model.upstream.BedrockConfig;
 import ai.sentx.model.upstream.UpstreamConfig;
+import ai.sentx.model.upstream.UpstreamEnv;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -156,7 +157,7 @@ public record ApiConfig(AwsConfig aws, Limits limits, Duration tokenDelay, Durat
                 Duration.ofMillis(longVar(env, "SENTX_BUILTIN_TOKEN_DELAY_MS", 0)),
                 Duration.ofMillis(Math.max(1, longVar(env, "SENTX_KEEPALIVE_MS", 15_000))),
                 safety == null ? DEFAULT_SAFETY : safety,
-                upstream(env), bedrock(env, aws.region()), secrets,
+                UpstreamEnv.read(env), bedrock(env, aws.region()), secrets,
                 apiBase == null ? "https://api.stripe.com" : apiBase,
                 blank(env.get("SENTX_TOPUP_SUCCESS_URL")), blank(env.get("SENTX_TOPUP_CANCEL_URL")),
                 Duration.ofMillis(longVar(env, "SENTX_LAMBDA_DEADLINE_MARGIN_MS", 20_000)),
@@ -185,28 +186,14 @@ public record ApiConfig(AwsConfig aws, Limits limits, Duration tokenDelay, Durat
                 blank(env.get("SENTX_CLAMD_HOST")), intVar(env, "SENTX_CLAMD_PORT", 3310));
     }
 
-    private static UpstreamConfig upstream(Map<String, String> env) {
-        URI url = url(env, "SENTX_UPSTREAM_URL");
-        if (url == null) return null;
-        String model = blank(env.get("SENTX_UPSTREAM_MODEL"));
-        return UpstreamConfig.of(url, blank(env.get("SENTX_UPSTREAM_API_KEY")), model == null ? "gpt-4o-mini" : model)
-                .withTimeouts(millis(env, "SENTX_UPSTREAM_CONNECT_TIMEOUT_MS", UpstreamConfig.DEFAULT_CONNECT_TIMEOUT),
-                        millis(env, "SENTX_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", UpstreamConfig.DEFAULT_FIRST_TOKEN_TIMEOUT),
-                        millis(env, "SENTX_UPSTREAM_IDLE_TIMEOUT_MS", UpstreamConfig.DEFAULT_IDLE_TIMEOUT));
-    }
-
+    /** The Bedrock model ({@link UpstreamEnv#bedrock}), in the function's region unless one is named. */
     private static BedrockConfig bedrock(Map<String, String> env, String functionRegion) {
-        String model = blank(env.get("SENTX_BEDROCK_MODEL_ID"));
-        if (model == null) return null;
-        if (blank(env.get("SENTX_UPSTREAM_URL")) != null) {
-            throw new IllegalArgumentException("SENTX_BEDROCK_MODEL_ID and SENTX_UPSTREAM_URL are both set: choose one "
-                    + "model backend");
+        if (blank(env.get("SENTX_BEDROCK_REGION")) == null && blank(env.get("AWS_REGION")) == null) {
+            Map<String, String> withRegion = new java.util.HashMap<>(env);
+            withRegion.put("SENTX_BEDROCK_REGION", functionRegion);
+            return UpstreamEnv.bedrock(withRegion);
         }
-        String region = blank(env.get("SENTX_BEDROCK_REGION"));
-        return BedrockConfig.of(region == null ? functionRegion : region, model)
-                .withTimeouts(millis(env, "SENTX_UPSTREAM_CONNECT_TIMEOUT_MS", UpstreamConfig.DEFAULT_CONNECT_TIMEOUT),
-                        millis(env, "SENTX_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", UpstreamConfig.DEFAULT_FIRST_TOKEN_TIMEOUT),
-                        millis(env, "SENTX_UPSTREAM_IDLE_TIMEOUT_MS", UpstreamConfig.DEFAULT_IDLE_TIMEOUT));
+        return UpstreamEnv.bedrock(env);
     }
 
     private static URI url(Map<String, String> env, String name) {
@@ -222,12 +209,6 @@ public record ApiConfig(AwsConfig aws, Limits limits, Duration tokenDelay, Durat
             // reported below
         }
         throw new IllegalArgumentException(name + " must be an absolute http:// or https:// URL");
-    }
-
-    private static Duration millis(Map<String, String> env, String name, Duration fallback) {
-        long v = longVar(env, name, -1);
-        if (v == 0) throw new IllegalArgumentException(name + " must be a positive whole number of milliseconds");
-        return v < 0 ? fallback : Duration.ofMillis(v);
     }
 
     private static int intVar(Map<String, String> env, String name, int fallback) {

@@ -4,6 +4,7 @@ import ai.sentx.domain.ApiKeyFormat;
 import ai.sentx.domain.Limits;
 import ai.sentx.model.upstream.BedrockConfig;
 import ai.sentx.model.upstream.UpstreamConfig;
+import ai.sentx.model.upstream.UpstreamEnv;
 import ai.sentx.payments.StripeSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,15 +1,14 @@
-package ai.sentx.local;
+package ai.sentx.model.upstream;
 
-import ai.sentx.model.upstream.BedrockConfig;
-import ai.sentx.model.upstream.UpstreamConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * Reads the {@code SENTX_UPSTREAM_*} variables: with {@code SENTX_UPSTREAM_URL} set, the local
- * server relays every chat to that OpenAI-compatible server instead of the built-in model.
+ * Reads the {@code SENTX_UPSTREAM_*} variables from a composition root's environment (the local
+ * server's and the AWS functions'): with {@code SENTX_UPSTREAM_URL} set, every chat is relayed to
+ * that OpenAI-compatible server instead of the built-in model.
  *
  * <table>
  *   <caption>Variables</caption>
@@ -25,9 +24,9 @@ import java.util.Map;
  *
  * <p>Or, with {@code SENTX_BEDROCK_MODEL_ID} set instead, a model on Amazon Bedrock ({@link #bedrock}).
  */
-final class UpstreamEnv {
+public final class UpstreamEnv {
     /** The model asked for when {@code SENTX_UPSTREAM_MODEL} is unset (OpenAI's, whose tokenizer SentX uses). */
-    static final String DEFAULT_MODEL = "gpt-4o-mini";
+    public static final String DEFAULT_MODEL = "gpt-4o-mini";
 
     private UpstreamEnv() {
     }
@@ -37,7 +36,7 @@ final class UpstreamEnv {
      *
      * @throws IllegalArgumentException with a readable message for a malformed value
      */
-    static UpstreamConfig read(Map<String, String> env) {
+    public static UpstreamConfig read(Map<String, String> env) {
         String url = blank(env.get("SENTX_UPSTREAM_URL"));
         if (url == null) return null;
         URI uri;
@@ -79,7 +78,7 @@ final class UpstreamEnv {
      *                                  region, or both {@code SENTX_BEDROCK_MODEL_ID} and
      *                                  {@code SENTX_UPSTREAM_URL}
      */
-    static BedrockConfig bedrock(Map<String, String> env) {
+    public static BedrockConfig bedrock(Map<String, String> env) {
         String model = blank(env.get("SENTX_BEDROCK_MODEL_ID"));
         if (model == null) return null;
         if (blank(env.get("SENTX_UPSTREAM_URL")) != null) {
