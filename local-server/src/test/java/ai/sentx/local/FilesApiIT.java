@@ -198,6 +198,23 @@ class FilesApiIT {
     }
 
     @Test
+    void anUploadedImage_reachesTheModelAsVisionInput() throws Exception {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        img.setRGB(1, 1, (int) (System.nanoTime() & 0xFFFFFF));
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", png);
+        FileObject f = client.files().create(FileCreateParams.builder().file(png.toByteArray())
+                .purpose(FilePurpose.VISION).build());
+        String body = """
+                {"model":"sentx-v1","messages":[{"role":"user","content":[
+                  {"type":"input_file","file_id":"%s"},{"type":"text","text":"What is in the picture?"}]}]}"""
+                .formatted(f.id());
+        Api.Response r = api.chat(body);
+        assertEquals(200, r.status(), r::toString);
+        assertTrue(r.json().at("/choices/0/message/content").asText().contains("64x32"), r::toString);
+    }
+
+    @Test
     void videoGoesOnlyToABackendThatTakesIt() {
         byte[] mp4 = mp4();
         JsonNode up = Uploads.upload(api, "clip.mp4", mp4, "assistants").json();

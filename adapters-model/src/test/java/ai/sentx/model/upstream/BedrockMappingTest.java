@@ -7,15 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.sentx.domain.chat.ChatMessage;
 import ai.sentx.domain.chat.ContentPart;
 import ai.sentx.domain.chat.FinishReason;
+import ai.sentx.domain.files.FileFormat;
 import ai.sentx.port.ModelBackendException;
 import ai.sentx.port.ModelRequest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.document.Document;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentFormat;
+import software.amazon.awssdk.services.bedrockruntime.model.ImageFormat;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolChoice;
+import software.amazon.awssdk.services.bedrockruntime.model.VideoFormat;
 
 class BedrockMappingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,6 +61,27 @@ class BedrockMappingTest {
                 List.of(new ContentPart.FileRef("file-1")), null, null, null)), null, null));
         assertThrows(ModelBackendException.class, () -> map(List.of(new ChatMessage("user",
                 List.of(new ContentPart.Image("image/bmp", new byte[1])), null, null, null)), null, null));
+    }
+
+    @Test
+    void documents_goNativelyWithTheirBytes_orAsTextAndPageImages_andVideoAsVideo() throws Exception {
+        byte[] pdf = {'%', 'P', 'D', 'F'};
+        ContentPart.Image page = new ContentPart.Image("image/png", new byte[] {1, 2});
+        ConverseStreamRequest r = map(List.of(new ChatMessage("user", List.of(
+                new ContentPart.Document(FileFormat.PDF, "Q3 report (final).pdf", "Revenue grew.", List.of(page), pdf),
+                new ContentPart.Document(FileFormat.XLSX, "big.xlsx", "# Sheet: a", List.of(page), null),
+                new ContentPart.Video(FileFormat.MOV, "clip.mov", new byte[] {9}),
+                new ContentPart.Text("Summarise.")), null, null, null)), null, null);
+        List<ContentBlock> blocks = r.messages().get(0).content();
+        DocumentBlock nativeDoc = blocks.get(0).document();
+        assertEquals(DocumentFormat.PDF, nativeDoc.format());
+        assertEquals("Q3 report (final) (1)", nativeDoc.name());
+        assertEquals(4, nativeDoc.source().bytes().asByteArray().length);
+        assertEquals("[file big.xlsx]\n# Sheet: a", blocks.get(1).text(), "too big to go natively: its text");
+        assertEquals(ImageFormat.PNG, blocks.get(2).image().format(), "then its page images");
+        assertEquals(VideoFormat.MOV, blocks.get(3).video().format());
+        assertEquals("Summarise.", blocks.get(4).text());
+        assertEquals("document", BedrockRequests.documentName("!!!.pdf", 0).replace(" (1)", ""));
     }
 
     @Test

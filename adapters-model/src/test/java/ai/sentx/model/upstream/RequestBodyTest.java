@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.sentx.domain.chat.ChatMessage;
 import ai.sentx.domain.chat.ContentPart;
+import ai.sentx.domain.files.FileFormat;
 import ai.sentx.port.ModelBackendException;
 import ai.sentx.port.ModelRequest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,20 @@ class RequestBodyTest {
     private static JsonNode write(List<ChatMessage> messages) throws Exception {
         ModelRequest r = new ModelRequest(messages, 10, List.of(), null, null, null, null, null, null, null);
         return JSON.readTree(RequestBody.write(JSON.getFactory(), r, CONFIG, 10));
+    }
+
+    @Test
+    void aDocumentGoesUpstreamAsItsTextThenItsPageImages() throws Exception {
+        ContentPart.Image page = new ContentPart.Image("image/png", new byte[] {1, 2, 3});
+        JsonNode body = write(List.of(new ChatMessage("user", List.of(
+                new ContentPart.Document(FileFormat.PDF, "r.pdf", "Revenue grew.", List.of(page, page), new byte[] {9}),
+                new ContentPart.Text("Summarise.")), null, null, null)));
+        JsonNode content = body.at("/messages/0/content");
+        assertEquals(4, content.size(), content::toString);
+        assertEquals("[file r.pdf]\nRevenue grew.", content.get(0).get("text").asText());
+        assertEquals("data:image/png;base64,AQID", content.get(1).at("/image_url/url").asText());
+        assertEquals("image_url", content.get(2).get("type").asText());
+        assertEquals("Summarise.", content.get(3).get("text").asText());
     }
 
     @Test
