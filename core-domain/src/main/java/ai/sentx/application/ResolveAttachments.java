@@ -26,7 +26,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns the files a chat request names into model input (CONTRACT §8): {@code input_file} /
@@ -67,6 +70,8 @@ public final class ResolveAttachments {
      * @throws FailureException {@code file_not_found}, {@code invalid_file_format} or {@code unsupported_content}
      */
     public List<ChatMessage> resolve(AccountId account, List<ChatMessage> messages, int firstClientMessage) {
+        Map<String, StoredFile> stored = lookUp(account, messages, firstClientMessage);
+        Map<String, ContentPart> resolvedById = new HashMap<>();
         List<ChatMessage> out = null;
         for (int i = 0; i < messages.size(); i++) {
             ChatMessage m = messages.get(i);
@@ -74,8 +79,14 @@ public final class ResolveAttachments {
             for (int j = 0; j < m.parts().size(); j++) {
                 ContentPart part = m.parts().get(j);
                 ContentPart resolved = switch (part) {
-                    case ContentPart.FileRef ref ->
-                            stored(account, ref.fileId(), param(i - firstClientMessage, j) + ".file_id");
+                    case ContentPart.FileRef ref -> {
+                        ContentPart known = resolvedById.get(ref.fileId());
+                        if (known == null) {
+                            known = stored(stored.get(ref.fileId()), param(i - firstClientMessage, j) + ".file_id");
+                            resolvedById.put(ref.fileId(), known);
+                        }
+                        yield known;
+                    }
                     case ContentPart.FileData data ->
                             inline(data, param(i - firstClientMessage, j) + ".file.file_data");
                     default -> part;
@@ -95,11 +106,54 @@ public final class ResolveAttachments {
         return "messages[" + message + "].content[" + part + "]";
     }
 
-    private ContentPart stored(AccountId account, String fileId, String param) {
-        StoredFile file = catalog == null ? null : catalog.find(account, fileId, clock.instant()).orElse(null);
-        if (file == null) {
-            throw Failure.of(Problem.ATTACHED_FILE_NOT_FOUND, "No such file: " + fileId + ".", param).exception();
+    /**
+     * Checks the request's attachments before any bytes are read: at most
+     * {@link FileRules#MAX_ATTACHMENTS_PER_REQUEST} files (an id named twice counts once), every
+     * {@code file_id} the account's, and all of them together at most {@link FileRules#MAX_ATTACHED_BYTES}.
+     *
+     * @return the catalogue entry of each file id named
+     */
+    private Map<String, StoredFile> lookUp(AccountId account, List<ChatMessage> messages, int firstClientMessage) {
+        Map<String, StoredFile> files = new LinkedHashMap<>();
+        Map<String, String> params = new LinkedHashMap<>();
+        int inline = 0;
+        long inlineBytes = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            List<ContentPart> parts = messages.get(i).parts();
+            for (int j = 0; j < parts.size(); j++) {
+                if (parts.get(j) instanceof ContentPart.FileRef ref) {
+                    params.putIfAbsent(ref.fileId(), param(i - firstClientMessage, j) + ".file_id");
+                } else if (parts.get(j) instanceof ContentPart.FileData data) {
+                    inline++;
+                    inlineBytes += data.data().length() / 4L * 3;
+                }
+            }
         }
+        if (params.isEmpty() && inline == 0) return files;
+        if (params.size() + inline > FileRules.MAX_ATTACHMENTS_PER_REQUEST) {
+            throw Failure.of(Problem.INVALID_PARAMETER, "A request may attach at most "
+                    + FileRules.MAX_ATTACHMENTS_PER_REQUEST + " files; this one attaches " + (params.size() + inline)
+                    + ".", "messages").exception();
+        }
+        long total = inlineBytes;
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            StoredFile file = catalog == null ? null : catalog.find(account, e.getKey(), clock.instant()).orElse(null);
+            if (file == null) {
+                throw Failure.of(Problem.ATTACHED_FILE_NOT_FOUND, "No such file: " + e.getKey() + ".", e.getValue())
+                        .exception();
+            }
+            files.put(e.getKey(), file);
+            total += file.bytes();
+        }
+        if (total > FileRules.MAX_ATTACHED_BYTES) {
+            throw Failure.of(Problem.INVALID_PARAMETER, "The files of one request may hold at most 64 MB together; "
+                    + "these hold " + total + " bytes.", "messages").exception();
+        }
+        return files;
+    }
+
+    private ContentPart stored(StoredFile file, String param) {
+        String fileId = file.id();
         Path spooled = null;
         try {
             spooled = Files.createTempFile("sentx-attachment-", ".bin");

@@ -109,11 +109,14 @@ public final class UploadFile {
         try {
             result = catalog.add(file, FileRules.MAX_LIVE_FILES, FileRules.MAX_STORED_BYTES);
         } catch (RuntimeException e) {
+            // The add may have committed before it failed: then the bytes belong to a live file.
+            if (committed(file)) return file;
             deleteQuietly(file);
             throw e;
         }
         return switch (result) {
             case FileCatalog.AddResult.Added added -> added.file();
+            case FileCatalog.AddResult.Duplicate duplicate when duplicate.existing().id().equals(file.id()) -> file;
             case FileCatalog.AddResult.Duplicate duplicate -> {
                 deleteQuietly(file);
                 yield duplicate.existing();
@@ -129,6 +132,16 @@ public final class UploadFile {
                         + "500 MB. Delete files to make room.").exception();
             }
         };
+    }
+
+    private boolean committed(StoredFile file) {
+        try {
+            return catalog.find(file.account(), file.id(), file.createdAt()).isPresent();
+        } catch (RuntimeException e) {
+            // Unknown: keep the bytes (an orphan is removed by the bucket's lifecycle rule; a
+            // catalogue entry without bytes would be a broken file).
+            return true;
+        }
     }
 
     private void deleteQuietly(StoredFile file) {

@@ -139,6 +139,22 @@ class UploadFileTest {
     }
 
     @Test
+    void anAddThatCommittedButThrew_keepsTheBytes_andReturnsTheFile() {
+        catalog.commitThenThrow = true;
+        StoredFile f = upload(Optional.of(FileFormat.TXT), new ScanVerdict.Clean()).upload(ACCOUNT, spooled("a.txt", "hi"));
+        assertEquals(List.of(f.blobKey()), List.copyOf(blobs.stored.keySet()));
+        assertEquals(List.of(f), catalog.files);
+    }
+
+    @Test
+    void anAddThatFailedWithoutCommitting_deletesTheBytes_andFails() {
+        catalog.throwWithoutCommit = true;
+        assertThrows(IllegalStateException.class,
+                () -> upload(Optional.of(FileFormat.TXT), new ScanVerdict.Clean()).upload(ACCOUNT, spooled("a.txt", "hi")));
+        assertTrue(blobs.stored.isEmpty());
+    }
+
+    @Test
     void fileNames_loseTheirPath_andControlCharacters_andDefaultFromTheFormat() {
         assertEquals("report.pdf", UploadFile.filename("C:\\Users\\me\\report.pdf", FileFormat.PDF));
         assertEquals("report.pdf", UploadFile.filename("/tmp/x/report.pdf", FileFormat.PDF));
@@ -152,6 +168,7 @@ class UploadFileTest {
     static final class Blobs implements BlobStore {
         final Map<String, byte[]> stored = new ConcurrentHashMap<>();
         final AtomicInteger deletes = new AtomicInteger();
+        final AtomicInteger opens = new AtomicInteger();
 
         @Override
         public void put(String key, Path source, long length, String contentType) {
@@ -164,6 +181,7 @@ class UploadFileTest {
 
         @Override
         public InputStream open(String key) {
+            opens.incrementAndGet();
             byte[] b = stored.get(key);
             if (b == null) throw new BlobStoreException.NotFound(key);
             return new ByteArrayInputStream(b);
@@ -181,9 +199,16 @@ class UploadFileTest {
         final List<StoredFile> files = new ArrayList<>();
         AddResult next;
         boolean hideBySha;
+        boolean commitThenThrow;
+        boolean throwWithoutCommit;
 
         @Override
         public AddResult add(StoredFile file, int maxFiles, long maxBytes) {
+            if (throwWithoutCommit) throw new IllegalStateException("store unavailable");
+            if (commitThenThrow) {
+                files.add(file);
+                throw new IllegalStateException("store unavailable after the write");
+            }
             if (next != null) {
                 AddResult r = next;
                 next = null;
