@@ -28,6 +28,7 @@ final class FileRoutes {
     /** The purposes OpenAI's Files API knows. */
     static final Set<String> PURPOSES = Set.of("assistants", "batch", "fine-tune", "vision", "user_data", "evals");
     private static final int STREAM_CHUNK = 64 * 1024;
+    private static final System.Logger LOG = System.getLogger(FileRoutes.class.getName());
 
     private final UploadFile upload;
     private final ListFiles list;
@@ -78,9 +79,28 @@ final class FileRoutes {
                 Responses.put(headers, "content-disposition", "attachment; filename=\"" + asciiName(c.file()) + "\"");
                 sink.start(200, headers, c.file().bytes());
                 byte[] chunk = new byte[STREAM_CHUNK];
-                int n;
-                while ((n = bytes.readNBytes(chunk, 0, chunk.length)) > 0) {
+                long sent = 0;
+                while (true) {
+                    int n;
+                    try {
+                        n = bytes.readNBytes(chunk, 0, chunk.length);
+                    } catch (IOException | RuntimeException e) {
+                        // The stored bytes broke (a checksum mismatch, a reset): the client must not
+                        // take the part it got for the whole file.
+                        LOG.log(System.Logger.Level.WARNING, "download of " + c.file().id() + " broke after " + sent
+                                + " bytes: " + e.getClass().getSimpleName());
+                        sink.abort();
+                        return;
+                    }
+                    if (n <= 0) break;
                     sink.write(n == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, n));
+                    sent += n;
+                }
+                if (sent != c.file().bytes()) {
+                    LOG.log(System.Logger.Level.WARNING, "download of " + c.file().id() + " ended after " + sent
+                            + " of " + c.file().bytes() + " bytes");
+                    sink.abort();
+                    return;
                 }
                 sink.close();
             }

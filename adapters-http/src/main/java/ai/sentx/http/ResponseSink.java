@@ -25,4 +25,18 @@ public interface ResponseSink {
 
     /** Whether {@link #start} was called. */
     boolean started();
+
+    /**
+     * Ends a started response as failed, when its body cannot be completed (a download whose
+     * source broke): the client must see an error, not a short body that looks complete. By
+     * default the connection is closed early, which a declared length makes visible; a transport
+     * that can say more (Lambda's error trailers) overrides this.
+     */
+    default void abort() {
+        try {
+            close();
+        } catch (IOException | RuntimeException ignored) {
+            // Closing short of the declared length is the signal itself.
+        }
+    }
 }

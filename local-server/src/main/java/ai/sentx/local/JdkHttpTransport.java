@@ -94,5 +94,15 @@ final class JdkHttpTransport implements AutoCloseable {
         public boolean started() {
             return body != null;
         }
+
+        /**
+         * Closes the exchange without closing the body first: the JDK server then finds the body
+         * short of its declared length and drops the connection, which the client reports as an
+         * error (closing the body first would swallow that and leave the connection open).
+         */
+        @Override
+        public void abort() {
+            exchange.close();
+        }
     }
 }

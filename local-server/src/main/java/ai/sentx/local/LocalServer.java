@@ -111,18 +111,23 @@ public final class LocalServer implements AutoCloseable {
         SweepExpiredHolds holds = services.sweepExpiredHolds();
         SweepExpiredFiles expiredFiles = services.sweepExpiredFiles();
         sweeper.scheduleWithFixedDelay(() -> {
-            // A failed run must not cancel the schedule (the executor drops a task that throws).
-            try {
-                holds.sweep();
-                expiredFiles.sweep();
-            } catch (RuntimeException e) {
-                System.getLogger(LocalServer.class.getName()).log(System.Logger.Level.WARNING,
-                        "sweep failed (" + e.getClass().getSimpleName() + "); retrying in a minute");
-            }
+            // Each sweep on its own: one failing must neither stop the other nor cancel the schedule
+            // (the executor drops a task that throws).
+            sweepQuietly("hold", holds::sweep);
+            sweepQuietly("file", expiredFiles::sweep);
         }, 1, 1, TimeUnit.MINUTES);
         this.reconciler = config.topUps().stripe().hasSecretKey()
                 ? reconcileOnSchedule(services.reconcileTopUps(), config.topUps().reconcileEvery())
                 : null;
+    }
+
+    private static void sweepQuietly(String what, Runnable sweep) {
+        try {
+            sweep.run();
+        } catch (RuntimeException e) {
+            System.getLogger(LocalServer.class.getName()).log(System.Logger.Level.WARNING,
+                    what + " sweep failed (" + e.getClass().getSimpleName() + "); retrying in a minute");
+        }
     }
 
     /**

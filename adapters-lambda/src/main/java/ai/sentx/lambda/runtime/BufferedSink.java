@@ -2,6 +2,7 @@ package ai.sentx.lambda.runtime;
 
 import ai.sentx.http.ResponseSink;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,23 @@ public final class BufferedSink implements ResponseSink {
     @Override
     public boolean started() {
         return started;
+    }
+
+    /**
+     * Nothing has left the process yet, so the truncated answer is replaced by a {@code 500
+     * internal_error} envelope (the contract's body for an unexpected failure).
+     */
+    @Override
+    public void abort() {
+        status = 500;
+        String requestId = headers.getOrDefault("x-request-id", List.of()).stream().findFirst().orElse(null);
+        headers.clear();
+        if (requestId != null) headers.put("x-request-id", List.of(requestId));
+        headers.put("content-type", List.of("application/json"));
+        body.reset();
+        body.writeBytes(("{\"error\":{\"message\":\"The response could not be completed. Retry the request.\","
+                + "\"type\":\"api_error\",\"param\":null,\"code\":\"internal_error\"}}").getBytes(StandardCharsets.UTF_8));
+        closed = true;
     }
 
     /** Whether the handler ended the response. */

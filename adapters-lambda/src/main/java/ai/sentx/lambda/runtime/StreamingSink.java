@@ -140,6 +140,16 @@ final class StreamingSink implements ResponseSink {
         stream.fail(type, message);
     }
 
+    /** Ends the started answer with error trailers: Lambda records the invocation as failed. */
+    @Override
+    public void abort() {
+        try {
+            failAfterStart("Runtime.ResponseAborted", "the response body could not be completed");
+        } catch (IOException e) {
+            abandon();
+        }
+    }
+
     /** Drops the connection of a response that can no longer be ended properly. */
     synchronized void abandon() {
         closed = true;
