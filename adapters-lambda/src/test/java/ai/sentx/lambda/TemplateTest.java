@@ -125,6 +125,11 @@ class TemplateTest {
         assertTrue(env.containsAll(List.of("SENTX_DYNAMODB_TABLE_PREFIX", "SENTX_FILES_BUCKET", "SENTX_CLAMD_HOST")), env::toString);
         assertEquals("X86_64", task.get("RuntimePlatform").get("CpuArchitecture").asText());
         assertTrue(env.contains("SENTX_DEMO_ACCOUNT"), "the shared upload service has no demo account: " + env);
+        // Large chats are answered there too: the same model, and the tables a chat writes.
+        assertTrue(env.contains("SENTX_BEDROCK_MODEL_ID"), env::toString);
+        String taskPolicy = RESOURCES.get("UploadTaskRole").get("Properties").get("Policies").toString();
+        assertTrue(taskPolicy.contains("UsageTable") && taskPolicy.contains("bedrock:InvokeModelWithResponseStream")
+                && taskPolicy.contains("AccountsTable.Arn}/index/*"), taskPolicy);
         // Bodies too large for a Lambda event leave the stream function for the upload service.
         String association = config.get("DefaultCacheBehavior").get("FunctionAssociations").toString();
         assertTrue(association.contains("viewer-request") && association.contains("LargeBodyRouter"), association);
