@@ -40,6 +40,7 @@ public final class ErrorCatalog {
             case FILE_TOO_LARGE -> new HttpError(413, "invalid_request_error", "file_too_large", false);
             case AV_HIT -> new HttpError(422, "invalid_request_error", "av_hit", false);
             case SCANNER_UNAVAILABLE -> new HttpError(503, "api_error", "scanner_unavailable", true);
+            case SIGN_IN_UNAVAILABLE -> new HttpError(503, "api_error", "sign_in_unavailable", true);
             case REQUEST_TOO_LARGE -> new HttpError(413, "invalid_request_error", "request_too_large", false);
             case RATE_LIMITED, STREAM_LIMIT_REACHED ->
                     new HttpError(429, "rate_limit_error", "rate_limit_exceeded", true);

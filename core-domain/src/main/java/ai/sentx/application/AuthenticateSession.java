@@ -6,6 +6,7 @@ import ai.sentx.domain.Failure;
 import ai.sentx.domain.FailureException;
 import ai.sentx.domain.Problem;
 import ai.sentx.port.Sessions;
+import ai.sentx.port.SessionsUnavailableException;
 
 /** Turns a dashboard session token into its account; an API key is never a session. */
 public final class AuthenticateSession {
@@ -16,13 +17,21 @@ public final class AuthenticateSession {
     }
 
     /**
-     * @throws FailureException {@code INVALID_SESSION} for a missing, unknown or API-key token
+     * @throws FailureException {@code INVALID_SESSION} for a missing, unknown or API-key token;
+     *                          {@code SIGN_IN_UNAVAILABLE} when the token cannot be judged right now
      */
     public AccountId authenticate(String token) {
         if (token == null || token.isEmpty() || token.startsWith(ApiKeyFormat.PREFIX)) {
             throw invalid();
         }
-        return sessions.authenticate(token).orElseThrow(AuthenticateSession::invalid);
+        try {
+            return sessions.authenticate(token).orElseThrow(AuthenticateSession::invalid);
+        } catch (SessionsUnavailableException e) {
+            System.getLogger(AuthenticateSession.class.getName()).log(System.Logger.Level.WARNING,
+                    "sessions unavailable: " + e.getMessage());
+            throw Failure.of(Problem.SIGN_IN_UNAVAILABLE,
+                    "Sign-in cannot be checked right now. Retry in a moment.").exception();
+        }
     }
 
     private static FailureException invalid() {
