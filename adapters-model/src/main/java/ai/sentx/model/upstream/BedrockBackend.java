@@ -1,9 +1,6 @@
 package ai.sentx.model.upstream;
 
-import ai.sentx.model.PromptTokenCounter;
-import ai.sentx.model.Tokenizer;
 import ai.sentx.domain.files.FileFormat;
-import ai.sentx.port.ModelBackend;
 import ai.sentx.port.ModelBackendException;
 import ai.sentx.port.ModelRequest;
 import ai.sentx.port.ModelStream;
@@ -38,7 +35,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRespon
  * are mapped by {@link BedrockFailures}: {@code ValidationException} is {@code REJECTED}, a model or
  * connect timeout {@code TIMEOUT}, the rest {@code UPSTREAM_ERROR}.
  *
- * <p><b>Counting.</b> The hold's estimate is {@link PromptTokenCounter}'s; the bill uses the
+ * <p><b>Counting.</b> The hold's estimate is {@link ai.sentx.model.PromptTokenCounter}'s; the bill uses the
  * {@code metadata} event's {@code inputTokens} and {@code outputTokens}.
  *
  * <p><b>Limits.</b> Only what {@code ModelRequest} carries is mapped: text and images. Documents
@@ -48,14 +45,11 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRespon
  *
  * <p>Thread-safe. {@link #close} closes the SDK client and its connections.
  */
-public final class BedrockBackend implements ModelBackend, AutoCloseable {
+public final class BedrockBackend extends RelayingBackend {
     private final BedrockConfig config;
-    private final long maxOutputTokens;
     private final SdkAsyncHttpClient http;
     private final BedrockRuntimeAsyncClient client;
     private final ObjectMapper json = new ObjectMapper();
-    private final Tokenizer tokenizer = Tokenizer.o200kBase();
-    private final PromptTokenCounter promptCounter = new PromptTokenCounter(tokenizer);
 
     /**
      * @param maxOutputTokens the budget of a request that names none
@@ -63,9 +57,8 @@ public final class BedrockBackend implements ModelBackend, AutoCloseable {
      * @throws IllegalArgumentException if {@code maxOutputTokens} is negative
      */
     public BedrockBackend(BedrockConfig config, long maxOutputTokens) {
+        super(maxOutputTokens);
         this.config = Objects.requireNonNull(config, "config");
-        if (maxOutputTokens < 0) throw new IllegalArgumentException("maxOutputTokens must be >= 0");
-        this.maxOutputTokens = maxOutputTokens;
         Duration longestSilence = config.firstTokenTimeout().compareTo(config.idleTimeout()) > 0
                 ? config.firstTokenTimeout() : config.idleTimeout();
         this.http = NettyNioAsyncHttpClient.builder()
@@ -89,10 +82,6 @@ public final class BedrockBackend implements ModelBackend, AutoCloseable {
         return config;
     }
 
-    @Override
-    public long maxOutputTokens() {
-        return maxOutputTokens;
-    }
 
     /** Converse reads pdf, csv, docx, xlsx, txt and md as documents, and mp4, webm and mov as video. */
     @Override
@@ -105,15 +94,7 @@ public final class BedrockBackend implements ModelBackend, AutoCloseable {
         return BedrockRequests.MAX_NATIVE_BYTES;
     }
 
-    @Override
-    public long countPromptTokens(ModelRequest request) {
-        return promptCounter.count(request);
-    }
 
-    @Override
-    public long countTokens(String text) {
-        return tokenizer.count(text);
-    }
 
     /**
      * Sends the request and waits for Bedrock's initial response.
@@ -121,11 +102,7 @@ public final class BedrockBackend implements ModelBackend, AutoCloseable {
      * @throws ModelBackendException as described on the class
      */
     @Override
-    public ModelStream open(ModelRequest request) throws ModelBackendException {
-        Objects.requireNonNull(request, "request");
-        LongSupplier promptEstimate = () -> promptCounter.count(request);
-        long budget = Math.min(request.maxOutputTokens(), maxOutputTokens);
-        if (budget == 0) return RelayStream.endedAtOnce(tokenizer, promptEstimate);
+    ModelStream open(ModelRequest request, LongSupplier promptEstimate, long budget) throws ModelBackendException {
         ConverseStreamRequest converse = BedrockRequests.converseStream(request, config.modelId(), budget, json);
         long started = System.nanoTime();
         long deadline = started + config.firstTokenTimeout().toNanos();

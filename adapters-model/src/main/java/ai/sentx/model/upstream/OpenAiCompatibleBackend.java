@@ -1,8 +1,5 @@
 package ai.sentx.model.upstream;
 
-import ai.sentx.model.PromptTokenCounter;
-import ai.sentx.model.Tokenizer;
-import ai.sentx.port.ModelBackend;
 import ai.sentx.port.ModelBackendException;
 import ai.sentx.port.ModelRequest;
 import ai.sentx.port.ModelStream;
@@ -55,27 +52,24 @@ import java.util.function.LongSupplier;
  * incrementally, deltas handed out one by one, first-token and idle timeouts, cancellation on close,
  * usage from the server's usage chunk or counted with {@code o200k_base}.
  *
- * <p><b>Counting.</b> The prompt estimate for the hold is {@link PromptTokenCounter}'s; the bill
+ * <p><b>Counting.</b> The prompt estimate for the hold is {@link ai.sentx.model.PromptTokenCounter}'s; the bill
  * uses the server's numbers when it sends them (the stream computes the estimate only when they do
  * not come). Those are the upstream model's own tokens, so this
  * backend does not count exactly in the sense of {@code ModelBackendContract}.
  *
  * <p>Thread-safe. {@link #close} shuts the HTTP client down.
  */
-public final class OpenAiCompatibleBackend implements ModelBackend, AutoCloseable {
+public final class OpenAiCompatibleBackend extends RelayingBackend {
     static final long RETRY_PAUSE_MS = 100;
     private static final System.Logger LOG = System.getLogger(OpenAiCompatibleBackend.class.getName());
     private static final int ERROR_BODY_LIMIT = 16 * 1024;
 
     private final UpstreamConfig config;
-    private final long maxOutputTokens;
     /** For {@code https} upstreams; {@code null} for {@code http} ones. */
     private final HttpClient client;
     /** For {@code http} upstreams; {@code null} for {@code https} ones. */
     private final Http1Client lean;
     private final ObjectMapper json = new ObjectMapper();
-    private final Tokenizer tokenizer = Tokenizer.o200kBase();
-    private final PromptTokenCounter promptCounter = new PromptTokenCounter(tokenizer);
     private final HttpRequest.Builder template;
 
     /**
@@ -84,9 +78,8 @@ public final class OpenAiCompatibleBackend implements ModelBackend, AutoCloseabl
      * @throws IllegalArgumentException if {@code maxOutputTokens} is negative
      */
     public OpenAiCompatibleBackend(UpstreamConfig config, long maxOutputTokens) {
+        super(maxOutputTokens);
         this.config = Objects.requireNonNull(config, "config");
-        if (maxOutputTokens < 0) throw new IllegalArgumentException("maxOutputTokens must be >= 0");
-        this.maxOutputTokens = maxOutputTokens;
         boolean tls = config.baseUrl().getScheme().equalsIgnoreCase("https");
         String auth = config.apiKey() == null ? null : "Authorization: Bearer " + config.apiKey();
         this.lean = tls ? null : auth == null
@@ -116,21 +109,8 @@ public final class OpenAiCompatibleBackend implements ModelBackend, AutoCloseabl
         return config;
     }
 
-    @Override
-    public long maxOutputTokens() {
-        return maxOutputTokens;
-    }
 
-    /** {@link PromptTokenCounter}'s estimate; the server's own count settles the bill. */
-    @Override
-    public long countPromptTokens(ModelRequest request) {
-        return promptCounter.count(request);
-    }
 
-    @Override
-    public long countTokens(String text) {
-        return tokenizer.count(text);
-    }
 
     /**
      * Sends the request and waits for the server's status (retrying once as described above).
@@ -138,11 +118,7 @@ public final class OpenAiCompatibleBackend implements ModelBackend, AutoCloseabl
      * @throws ModelBackendException as described above
      */
     @Override
-    public ModelStream open(ModelRequest request) throws ModelBackendException {
-        Objects.requireNonNull(request, "request");
-        LongSupplier promptEstimate = () -> promptCounter.count(request);
-        long budget = Math.min(request.maxOutputTokens(), maxOutputTokens);
-        if (budget == 0) return RelayStream.endedAtOnce(tokenizer, promptEstimate);
+    ModelStream open(ModelRequest request, LongSupplier promptEstimate, long budget) throws ModelBackendException {
         if (lean != null) return openLean(request, promptEstimate, budget);
         HttpRequest http = template.copy()
                 .POST(HttpRequest.BodyPublishers.ofByteArray(RequestBody.write(json.getFactory(), request, config,
