@@ -1,5 +1,9 @@
 package ai.sentx.lambda;
 
+import static ai.sentx.domain.ConfigValues.blank;
+import static ai.sentx.domain.ConfigValues.intVar;
+import static ai.sentx.domain.ConfigValues.longVar;
+
 import ai.sentx.domain.Limits;
 import ai.sentx.model.upstream.BedrockConfig;
 import ai.sentx.model.upstream.UpstreamConfig;
@@ -209,27 +213,5 @@ public record ApiConfig(AwsConfig aws, Limits limits, Duration tokenDelay, Durat
             // reported below
         }
         throw new IllegalArgumentException(name + " must be an absolute http:// or https:// URL");
-    }
-
-    private static int intVar(Map<String, String> env, String name, int fallback) {
-        long v = longVar(env, name, fallback);
-        if (v > Integer.MAX_VALUE) throw new IllegalArgumentException(name + " is too large");
-        return (int) v;
-    }
-
-    private static long longVar(Map<String, String> env, String name, long fallback) {
-        String raw = blank(env.get(name));
-        if (raw == null) return fallback;
-        try {
-            long v = Long.parseLong(raw);
-            if (v < 0) throw new NumberFormatException();
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a non-negative whole number, not '" + raw + "'");
-        }
-    }
-
-    private static String blank(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
     }
 }

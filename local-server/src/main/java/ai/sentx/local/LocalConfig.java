@@ -1,5 +1,9 @@
 package ai.sentx.local;
 
+import static ai.sentx.domain.ConfigValues.blank;
+import static ai.sentx.domain.ConfigValues.intVar;
+import static ai.sentx.domain.ConfigValues.longVar;
+
 import ai.sentx.domain.ApiKeyFormat;
 import ai.sentx.domain.Limits;
 import ai.sentx.model.upstream.BedrockConfig;
@@ -217,33 +221,11 @@ public record LocalConfig(String host, int port, String demoApiKey, long demoBal
         return "sess_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static String blank(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
-    }
-
     private static boolean bool(Map<String, String> env, String name, boolean fallback) {
         String raw = blank(env.get(name));
         if (raw == null) return fallback;
         if (raw.equalsIgnoreCase("true")) return true;
         if (raw.equalsIgnoreCase("false")) return false;
         throw new IllegalArgumentException(name + " must be true or false");
-    }
-
-    private static int intVar(Map<String, String> env, String name, int fallback) {
-        long v = longVar(env, name, fallback);
-        if (v > Integer.MAX_VALUE) throw new IllegalArgumentException(name + " is too large");
-        return (int) v;
-    }
-
-    private static long longVar(Map<String, String> env, String name, long fallback) {
-        String raw = blank(env.get(name));
-        if (raw == null) return fallback;
-        try {
-            long v = Long.parseLong(raw);
-            if (v < 0) throw new NumberFormatException();
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a non-negative whole number, not '" + raw + "'");
-        }
     }
 }

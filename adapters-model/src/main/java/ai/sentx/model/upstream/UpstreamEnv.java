@@ -1,5 +1,7 @@
 package ai.sentx.model.upstream;
 
+import static ai.sentx.domain.ConfigValues.blank;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -121,9 +123,5 @@ public final class UpstreamEnv {
             throw new IllegalArgumentException(name + " must be a positive whole number of milliseconds, not '"
                     + raw + "'");
         }
-    }
-
-    private static String blank(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
     }
 }
