@@ -15,6 +15,7 @@ import ai.sentx.domain.KeyHasher;
 import ai.sentx.domain.KeyId;
 import ai.sentx.domain.LedgerEntry;
 import ai.sentx.http.HttpApi;
+import ai.sentx.local.http1.Http1Server;
 import ai.sentx.model.builtin.BuiltInBackend;
 import ai.sentx.model.upstream.BedrockBackend;
 import ai.sentx.model.upstream.OpenAiCompatibleBackend;
@@ -39,14 +40,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The composition root of the local server: the embedded in-memory store (or DynamoDB, see
- * {@link LocalStore}), the built-in model, the demo account, and the HTTP API on the JDK server.
+ * {@link LocalStore}), the built-in model, the demo account, and the HTTP API on the own HTTP/1.1 server ({@link Http1Server}).
  * {@link #start} is also how tests run it.
  */
 public final class LocalServer implements AutoCloseable {
     /** The demo account's id. */
     public static final AccountId DEMO_ACCOUNT = new AccountId("acct_demo");
 
-    private final JdkHttpTransport transport;
+    private final Http1Server transport;
     private final ScheduledExecutorService sweeper;
     /** Runs the top-up reconciliation; {@code null} without a Stripe secret key. */
     private final ScheduledExecutorService reconciler;
@@ -106,7 +107,8 @@ public final class LocalServer implements AutoCloseable {
                         config.topUps().lookBack()),
                 ids, clock);
         HttpApi api = new HttpApi(services, ids, clock);
-        this.transport = new JdkHttpTransport(config.host(), config.port(), api);
+        this.transport = Http1Server.start(config.host(), config.port(), api::handle, clock,
+                Http1Server.DEFAULT_IDLE_TIMEOUT);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("sweeper").factory());
         SweepExpiredHolds holds = services.sweepExpiredHolds();
         SweepExpiredFiles expiredFiles = services.sweepExpiredFiles();

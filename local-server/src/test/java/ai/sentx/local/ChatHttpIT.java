@@ -446,16 +446,18 @@ class ChatHttpIT {
     }
 
     /**
-     * A request target that is not a valid URI at all ({@code %ZZ}) is refused by the JDK's HTTP
-     * server itself, before SentX sees it: a 400 without the JSON envelope (a known limitation of
-     * the local server's transport, named in the README). No SDK sends such a URL.
+     * A request target that is not valid URI syntax ({@code %ZZ}) is refused by the transport
+     * before any route sees it, in the same JSON envelope as every other error. No SDK sends such
+     * a URL; a browser or a hand-written curl might.
      */
     @Test
-    void anInvalidUriSyntaxInTheUrl_isRefusedWith400ByTheTransport() throws IOException {
+    void anInvalidUriSyntaxInTheUrl_is400InTheJsonEnvelope() throws IOException {
         for (String target : List.of("/v1/models/%ZZ", "/account/usage?user=%ZZ", "/v1/models/a%2")) {
             try (RawHttp http = new RawHttp(api.origin)) {
                 http.send("GET", target, Map.of("Authorization", "Bearer " + api.key), null);
-                assertEquals(400, http.readHead().status(), target);
+                RawHttp.Head head = http.readHead();
+                Response r = RawHttp.response(head, new String(http.readBody(head), java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals("invalid_request_error", assertError(r, 400, "invalid_parameter", null).get("type").asText());
             }
         }
     }
