@@ -36,8 +36,12 @@ public final class Http1Server implements AutoCloseable {
         void handle(HttpRequest request, ResponseSink sink);
     }
 
-    /** A connection idle this long between requests (or stalled inside one) is closed. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * A connection idle this long between requests (or stalled inside one) is closed. Longer than
+     * an AWS load balancer's 60 s idle timeout, as AWS advises for targets: otherwise the server
+     * may close a connection the balancer is just reusing, and the client gets a 502.
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(75);
     /** What is read and dropped of a body the handler left unread before the connection is given up. */
     private static final long DRAIN_LIMIT = 256 * 1024;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
