@@ -28,7 +28,8 @@ final class SseDecoder {
     private int dataLength;
     private boolean hasData;
     private boolean afterCr;
-    private final byte[] scratch = new byte[2048];
+    /** For {@link #feed(ByteBuffer, Events)} only; made on its first use. */
+    private byte[] scratch;
 
     /** @param maxEventBytes the longest line or event accepted; longer ones fail the stream */
     SseDecoder(int maxEventBytes) {
@@ -44,6 +45,7 @@ final class SseDecoder {
      */
     void feed(ByteBuffer buffer, Events events) throws IOException {
         // Bulk copies: the HTTP client's buffers are read-only, so there is no array to scan in place.
+        if (scratch == null && buffer.hasRemaining()) scratch = new byte[2048];
         while (buffer.hasRemaining()) {
             int n = Math.min(buffer.remaining(), scratch.length);
             buffer.get(scratch, 0, n);
