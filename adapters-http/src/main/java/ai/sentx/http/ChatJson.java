@@ -3,12 +3,17 @@ package ai.sentx.http;
 import ai.sentx.application.CompleteChat;
 import ai.sentx.domain.chat.FinishReason;
 import ai.sentx.domain.chat.TokenUsage;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
-/** The wire shapes of {@code chat.completion} and {@code chat.completion.chunk} (OPENAI-WIRE.md). */
+/**
+ * The wire shapes of {@code chat.completion} and {@code chat.completion.chunk} (OPENAI-WIRE.md),
+ * written straight to bytes with the mapper's generator (no tree per response or per chunk).
+ */
 final class ChatJson {
     private final ObjectMapper json;
 
@@ -20,103 +25,160 @@ final class ChatJson {
     record ToolCall(String id, String name, String arguments) {
     }
 
+    /** Writes the fields of one JSON object into an open generator. */
+    @FunctionalInterface
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
     /**
      * A {@code chat.completion}. With tool calls, {@code message.tool_calls} lists them and an empty
      * {@code content} is {@code null}, as OpenAI sends it.
      */
-    ObjectNode completion(String id, long created, String content, List<ToolCall> toolCalls, FinishReason reason,
-                          TokenUsage usage, boolean includeCost) {
-        ObjectNode root = header(id, created, "chat.completion");
-        ObjectNode choice = root.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        if (toolCalls.isEmpty() || !content.isEmpty()) message.put("content", content);
-        else message.putNull("content");
-        message.putNull("refusal");
-        if (!toolCalls.isEmpty()) {
-            ArrayNode calls = message.putArray("tool_calls");
-            for (ToolCall call : toolCalls) {
-                ObjectNode c = calls.addObject();
-                c.put("id", call.id());
-                c.put("type", "function");
-                ObjectNode function = c.putObject("function");
-                function.put("name", call.name());
-                function.put("arguments", call.arguments());
+    byte[] completion(String id, long created, String content, List<ToolCall> toolCalls, FinishReason reason,
+                      TokenUsage usage, boolean includeCost) {
+        return object(256 + content.length(), g -> {
+            header(g, id, created, "chat.completion");
+            g.writeArrayFieldStart("choices");
+            g.writeStartObject();
+            g.writeNumberField("index", 0);
+            g.writeObjectFieldStart("message");
+            g.writeStringField("role", "assistant");
+            if (toolCalls.isEmpty() || !content.isEmpty()) g.writeStringField("content", content);
+            else g.writeNullField("content");
+            g.writeNullField("refusal");
+            if (!toolCalls.isEmpty()) {
+                g.writeArrayFieldStart("tool_calls");
+                for (ToolCall call : toolCalls) {
+                    g.writeStartObject();
+                    g.writeStringField("id", call.id());
+                    g.writeStringField("type", "function");
+                    g.writeObjectFieldStart("function");
+                    g.writeStringField("name", call.name());
+                    g.writeStringField("arguments", call.arguments());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
             }
-        }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", reason.wire());
-        root.set("usage", usage(usage, includeCost));
-        return root;
+            g.writeEndObject();
+            g.writeNullField("logprobs");
+            g.writeStringField("finish_reason", reason.wire());
+            g.writeEndObject();
+            g.writeEndArray();
+            usage(g, usage, includeCost);
+        });
     }
 
-    /** A chunk with one choice; {@code usageNull} adds {@code "usage": null} (include_usage mode). */
-    ObjectNode chunk(String id, long created, ObjectNode delta, FinishReason reason, boolean usageNull) {
-        ObjectNode root = header(id, created, "chat.completion.chunk");
-        ObjectNode choice = root.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (reason == null) choice.putNull("finish_reason");
-        else choice.put("finish_reason", reason.wire());
-        if (usageNull) root.putNull("usage");
-        return root;
+    /**
+     * A chunk whose delta holds {@code role} (if not {@code null}) and {@code content};
+     * {@code usageNull} adds {@code "usage": null} (include_usage mode).
+     */
+    byte[] contentChunk(String id, long created, String role, String content, boolean usageNull) {
+        return chunk(id, created, g -> {
+            if (role != null) g.writeStringField("role", role);
+            g.writeStringField("content", content);
+        }, null, usageNull, null, false);
+    }
+
+    /** A chunk whose delta opens tool call {@code index}: its id, type, name and empty arguments. */
+    byte[] toolCallOpening(String id, long created, int index, String callId, String name, boolean usageNull) {
+        return chunk(id, created, g -> {
+            g.writeArrayFieldStart("tool_calls");
+            g.writeStartObject();
+            g.writeNumberField("index", index);
+            g.writeStringField("id", callId);
+            g.writeStringField("type", "function");
+            g.writeObjectFieldStart("function");
+            g.writeStringField("name", name);
+            g.writeStringField("arguments", "");
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeEndArray();
+        }, null, usageNull, null, false);
+    }
+
+    /** A chunk whose delta has more of tool call {@code index}'s arguments. */
+    byte[] toolCallArguments(String id, long created, int index, String fragment, boolean usageNull) {
+        return chunk(id, created, g -> {
+            g.writeArrayFieldStart("tool_calls");
+            g.writeStartObject();
+            g.writeNumberField("index", index);
+            g.writeObjectFieldStart("function");
+            g.writeStringField("arguments", fragment);
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeEndArray();
+        }, null, usageNull, null, false);
+    }
+
+    /**
+     * The chunk with the finish reason and an empty delta: with {@code "usage": null} in include_usage
+     * mode ({@code usage} is then {@code null}), else with the usage.
+     */
+    byte[] finishChunk(String id, long created, FinishReason reason, boolean usageNull, TokenUsage usage,
+                       boolean includeCost) {
+        return chunk(id, created, g -> {
+        }, reason, usageNull, usage, includeCost);
     }
 
     /** The include_usage mode's last chunk: {@code choices: []} and the usage. */
-    ObjectNode usageChunk(String id, long created, TokenUsage usage, boolean includeCost) {
-        ObjectNode root = header(id, created, "chat.completion.chunk");
-        root.putArray("choices");
-        root.set("usage", usage(usage, includeCost));
-        return root;
+    byte[] usageChunk(String id, long created, TokenUsage usage, boolean includeCost) {
+        return object(192, g -> {
+            header(g, id, created, "chat.completion.chunk");
+            g.writeArrayFieldStart("choices");
+            g.writeEndArray();
+            usage(g, usage, includeCost);
+        });
     }
 
-    ObjectNode delta() {
-        return json.createObjectNode();
+    /** A chunk with one choice; {@code usage}, if not {@code null}, is written last. */
+    private byte[] chunk(String id, long created, Body delta, FinishReason reason, boolean usageNull, TokenUsage usage,
+                         boolean includeCost) {
+        return object(224, g -> {
+            header(g, id, created, "chat.completion.chunk");
+            g.writeArrayFieldStart("choices");
+            g.writeStartObject();
+            g.writeNumberField("index", 0);
+            g.writeObjectFieldStart("delta");
+            delta.write(g);
+            g.writeEndObject();
+            g.writeNullField("logprobs");
+            if (reason == null) g.writeNullField("finish_reason");
+            else g.writeStringField("finish_reason", reason.wire());
+            g.writeEndObject();
+            g.writeEndArray();
+            if (usageNull) g.writeNullField("usage");
+            if (usage != null) usage(g, usage, includeCost);
+        });
     }
 
-    /** The delta that opens tool call {@code index}: its id, type, name and empty arguments. */
-    ObjectNode toolCallOpening(int index, String callId, String name) {
-        ObjectNode delta = json.createObjectNode();
-        ObjectNode call = delta.putArray("tool_calls").addObject();
-        call.put("index", index);
-        call.put("id", callId);
-        call.put("type", "function");
-        ObjectNode function = call.putObject("function");
-        function.put("name", name);
-        function.put("arguments", "");
-        return delta;
+    private static void usage(JsonGenerator g, TokenUsage usage, boolean includeCost) throws IOException {
+        g.writeObjectFieldStart("usage");
+        g.writeNumberField("prompt_tokens", usage.promptTokens());
+        g.writeNumberField("completion_tokens", usage.completionTokens());
+        g.writeNumberField("total_tokens", usage.totalTokens());
+        if (includeCost) g.writeNumberField("cost_cents", usage.costCents());
+        g.writeEndObject();
     }
 
-    /** A delta with more of tool call {@code index}'s arguments. */
-    ObjectNode toolCallArguments(int index, String fragment) {
-        ObjectNode delta = json.createObjectNode();
-        ObjectNode call = delta.putArray("tool_calls").addObject();
-        call.put("index", index);
-        call.putObject("function").put("arguments", fragment);
-        return delta;
+    private static void header(JsonGenerator g, String id, long created, String object) throws IOException {
+        g.writeStringField("id", id);
+        g.writeStringField("object", object);
+        g.writeNumberField("created", created);
+        g.writeStringField("model", CompleteChat.MODEL);
     }
 
-    ObjectNode usage(TokenUsage usage, boolean includeCost) {
-        ObjectNode node = json.createObjectNode();
-        node.put("prompt_tokens", usage.promptTokens());
-        node.put("completion_tokens", usage.completionTokens());
-        node.put("total_tokens", usage.totalTokens());
-        if (includeCost) node.put("cost_cents", usage.costCents());
-        return node;
-    }
-
-    private ObjectNode header(String id, long created, String object) {
-        ObjectNode root = json.createObjectNode();
-        root.put("id", id);
-        root.put("object", object);
-        root.put("created", created);
-        root.put("model", CompleteChat.MODEL);
-        return root;
-    }
-
-    ArrayNode array() {
-        return json.createArrayNode();
+    /** One JSON object, its fields written by {@code body}, as the mapper writes it. */
+    private byte[] object(int sizeHint, Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartObject();
+            body.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory failed", e);
+        }
+        return out.toByteArray();
     }
 }

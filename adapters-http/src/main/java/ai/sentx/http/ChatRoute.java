@@ -12,7 +12,6 @@ import ai.sentx.domain.chat.FinishReason;
 import ai.sentx.domain.chat.TokenUsage;
 import ai.sentx.sse.SseFrames;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +51,7 @@ final class ChatRoute {
             switch (outcome) {
                 case ChatOutcome.Rejected r -> Responses.sendError(sink, json, headers, r.failure());
                 case ChatOutcome.Failed f -> Responses.sendError(sink, json, headers, f.failure());
-                case ChatOutcome.Completed c -> Responses.sendJson(sink, json, 200, headers,
+                case ChatOutcome.Completed c -> Responses.send(sink, 200, headers, Responses.JSON,
                         shapes.completion(out.id, out.created, out.text.toString(), out.toolCalls(), c.reason(),
                                 c.usage(), includeCost));
                 case ChatOutcome.ClientGone g -> sink.close();
@@ -143,26 +142,21 @@ final class ChatRoute {
             Responses.put(headers, "cache-control", "no-cache");
             Responses.put(headers, "x-accel-buffering", "no");
             sink.start(200, headers, -1);
-            ObjectNode delta = shapes.delta();
-            delta.put("role", "assistant");
-            delta.put("content", "");
-            emit(shapes.chunk(id, created, delta, null, includeUsage));
+            emit(shapes.contentChunk(id, created, "assistant", "", includeUsage));
         }
 
         @Override
         public void delta(String text) throws IOException {
-            ObjectNode delta = shapes.delta();
-            delta.put("content", text);
-            emit(shapes.chunk(id, created, delta, null, includeUsage));
+            emit(shapes.contentChunk(id, created, null, text, includeUsage));
         }
 
         @Override
         public void toolCall(int index, String callId, String name, String argumentsFragment) throws IOException {
             if (callId != null) {
-                emit(shapes.chunk(id, created, shapes.toolCallOpening(index, callId, name), null, includeUsage));
+                emit(shapes.toolCallOpening(id, created, index, callId, name, includeUsage));
             }
             if (!argumentsFragment.isEmpty()) {
-                emit(shapes.chunk(id, created, shapes.toolCallArguments(index, argumentsFragment), null, includeUsage));
+                emit(shapes.toolCallArguments(id, created, index, argumentsFragment, includeUsage));
             }
         }
 
@@ -173,25 +167,23 @@ final class ChatRoute {
 
         @Override
         public void end(FinishReason reason, TokenUsage usage) throws IOException {
-            ObjectNode last = shapes.chunk(id, created, shapes.delta(), reason, includeUsage);
             if (includeUsage) {
-                emit(last);
+                emit(shapes.finishChunk(id, created, reason, true, null, includeCost));
                 emit(shapes.usageChunk(id, created, usage, includeCost));
             } else {
-                last.set("usage", shapes.usage(usage, includeCost));
-                emit(last);
+                emit(shapes.finishChunk(id, created, reason, false, usage, includeCost));
             }
             sink.write(SseFrames.DONE);
         }
 
         @Override
         public void fail(Failure failure) throws IOException {
-            emit(Responses.envelope(json, failure));
+            emit(Responses.bytes(json, Responses.envelope(json, failure)));
             sink.write(SseFrames.DONE);
         }
 
-        private void emit(ObjectNode node) throws IOException {
-            sink.write(SseFrames.data(Responses.bytes(json, node)));
+        private void emit(byte[] json) throws IOException {
+            sink.write(SseFrames.data(json));
         }
     }
 }
