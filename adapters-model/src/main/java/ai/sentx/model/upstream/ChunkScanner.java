@@ -276,6 +276,7 @@ final class ChunkScanner {
         boolean escaped = false;
         int i = from;
         while (true) {
+            i = Bytes.indexOfStringSpecial(b, i, end);
             if (i >= end) throw UNSURE;
             int x = b[i];
             if (x == '"') break;
