@@ -63,7 +63,11 @@ final class ChatRoute {
         String user = IdentityHeaders.decode("X-User-Id", req.header("x-user-id"));
         String name = IdentityHeaders.decode("X-User-Name", req.header("x-user-name"));
         String session = IdentityHeaders.decode("X-Session-Id", req.header("x-session-id"));
-        return new EndUser(user != null ? user : request.user(), name != null ? name : request.userName(), session);
+        user = user != null ? user : request.user();
+        name = name != null ? name : request.userName();
+        // Kept with every usage record: most requests name nobody, and share one instance.
+        if (user == null && name == null && session == null) return EndUser.NONE;
+        return new EndUser(user, name, session);
     }
 
     /** Collects the reply for one JSON response. */
