@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -70,87 +71,157 @@ final class ChatJson {
         });
     }
 
-    /**
-     * A chunk whose delta holds {@code role} (if not {@code null}) and {@code content};
-     * {@code usageNull} adds {@code "usage": null} (include_usage mode).
-     */
-    byte[] contentChunk(String id, long created, String role, String content, boolean usageNull) {
-        return chunk(id, created, g -> {
-            if (role != null) g.writeStringField("role", role);
-            g.writeStringField("content", content);
-        }, null, usageNull, null, false);
-    }
-
-    /** A chunk whose delta opens tool call {@code index}: its id, type, name and empty arguments. */
-    byte[] toolCallOpening(String id, long created, int index, String callId, String name, boolean usageNull) {
-        return chunk(id, created, g -> {
-            g.writeArrayFieldStart("tool_calls");
-            g.writeStartObject();
-            g.writeNumberField("index", index);
-            g.writeStringField("id", callId);
-            g.writeStringField("type", "function");
-            g.writeObjectFieldStart("function");
-            g.writeStringField("name", name);
-            g.writeStringField("arguments", "");
-            g.writeEndObject();
-            g.writeEndObject();
-            g.writeEndArray();
-        }, null, usageNull, null, false);
-    }
-
-    /** A chunk whose delta has more of tool call {@code index}'s arguments. */
-    byte[] toolCallArguments(String id, long created, int index, String fragment, boolean usageNull) {
-        return chunk(id, created, g -> {
-            g.writeArrayFieldStart("tool_calls");
-            g.writeStartObject();
-            g.writeNumberField("index", index);
-            g.writeObjectFieldStart("function");
-            g.writeStringField("arguments", fragment);
-            g.writeEndObject();
-            g.writeEndObject();
-            g.writeEndArray();
-        }, null, usageNull, null, false);
+    /** The chunks of the stream {@code id}, created at {@code created}. */
+    Chunks chunks(String id, long created) {
+        return new Chunks(id, created);
     }
 
     /**
-     * The chunk with the finish reason and an empty delta: with {@code "usage": null} in include_usage
-     * mode ({@code usage} is then {@code null}), else with the usage.
+     * Writes the {@code chat.completion.chunk} events of one stream. What every chunk shares (the
+     * id, object, created and model fields) is written once; each chunk's own parts (the delta,
+     * the usage) are written by one generator kept for the whole stream, as separate root values.
+     * The bytes are exactly those of a generator per chunk. {@link #close} gives the generator's
+     * buffers back. Not thread-safe: one stream's chunks come from one thread at a time.
      */
-    byte[] finishChunk(String id, long created, FinishReason reason, boolean usageNull, TokenUsage usage,
-                       boolean includeCost) {
-        return chunk(id, created, g -> {
-        }, reason, usageNull, usage, includeCost);
+    final class Chunks implements AutoCloseable {
+        private static final byte[] ONE_CHOICE = ascii(",\"choices\":[{\"index\":0,\"delta\":");
+        private static final byte[] NO_CHOICES = ascii(",\"choices\":[]");
+        private static final byte[] NOT_FINISHED = ascii(",\"logprobs\":null,\"finish_reason\":null}]");
+        private static final byte[] USAGE_NULL = ascii(",\"usage\":null");
+        private static final byte[] USAGE = ascii(",\"usage\":");
+
+        /** {@code {"id":...,"object":"chat.completion.chunk","created":...,"model":...}, without its closing brace. */
+        private final byte[] header;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        private final JsonGenerator g;
+
+        private Chunks(String id, long created) {
+            try {
+                g = json.createGenerator(out);
+                g.setRootValueSeparator(null); // root values back to back, as separate generators write them
+                g.writeStartObject();
+                header(g, id, created, "chat.completion.chunk");
+                g.flush();
+                this.header = out.toByteArray();
+                g.writeEndObject();
+                g.flush();
+                out.reset();
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to memory failed", e);
+            }
+        }
+
+        /**
+         * A chunk whose delta holds {@code role} (if not {@code null}) and {@code content};
+         * {@code usageNull} adds {@code "usage": null} (include_usage mode).
+         */
+        byte[] content(String role, String content, boolean usageNull) {
+            return oneChoice(g -> {
+                if (role != null) g.writeStringField("role", role);
+                g.writeStringField("content", content);
+            }, NOT_FINISHED, usageNull, null, false);
+        }
+
+        /** A chunk whose delta opens tool call {@code index}: its id, type, name and empty arguments. */
+        byte[] toolCallOpening(int index, String callId, String name, boolean usageNull) {
+            return oneChoice(g -> {
+                g.writeArrayFieldStart("tool_calls");
+                g.writeStartObject();
+                g.writeNumberField("index", index);
+                g.writeStringField("id", callId);
+                g.writeStringField("type", "function");
+                g.writeObjectFieldStart("function");
+                g.writeStringField("name", name);
+                g.writeStringField("arguments", "");
+                g.writeEndObject();
+                g.writeEndObject();
+                g.writeEndArray();
+            }, NOT_FINISHED, usageNull, null, false);
+        }
+
+        /** A chunk whose delta has more of tool call {@code index}'s arguments. */
+        byte[] toolCallArguments(int index, String fragment, boolean usageNull) {
+            return oneChoice(g -> {
+                g.writeArrayFieldStart("tool_calls");
+                g.writeStartObject();
+                g.writeNumberField("index", index);
+                g.writeObjectFieldStart("function");
+                g.writeStringField("arguments", fragment);
+                g.writeEndObject();
+                g.writeEndObject();
+                g.writeEndArray();
+            }, NOT_FINISHED, usageNull, null, false);
+        }
+
+        /**
+         * The chunk with the finish reason and an empty delta: with {@code "usage": null} in
+         * include_usage mode ({@code usage} is then {@code null}), else with the usage.
+         */
+        byte[] finish(FinishReason reason, boolean usageNull, TokenUsage usage, boolean includeCost) {
+            byte[] finished = ascii(",\"logprobs\":null,\"finish_reason\":\"" + reason.wire() + "\"}]");
+            return oneChoice(g -> {
+            }, finished, usageNull, usage, includeCost);
+        }
+
+        /** The include_usage mode's last chunk: {@code choices: []} and the usage. */
+        byte[] usage(TokenUsage usage, boolean includeCost) {
+            out.reset();
+            out.writeBytes(header);
+            out.writeBytes(NO_CHOICES);
+            writeUsage(usage, includeCost);
+            out.write('}');
+            return out.toByteArray();
+        }
+
+        /** header, the choice with the delta {@code delta} writes, {@code afterDelta}, the usage part, the end. */
+        private byte[] oneChoice(Body delta, byte[] afterDelta, boolean usageNull, TokenUsage usage,
+                                 boolean includeCost) {
+            out.reset();
+            out.writeBytes(header);
+            out.writeBytes(ONE_CHOICE);
+            root(delta);
+            out.writeBytes(afterDelta);
+            if (usageNull) out.writeBytes(USAGE_NULL);
+            if (usage != null) writeUsage(usage, includeCost);
+            out.write('}');
+            return out.toByteArray();
+        }
+
+        private void writeUsage(TokenUsage usage, boolean includeCost) {
+            out.writeBytes(USAGE);
+            root(g -> {
+                g.writeNumberField("prompt_tokens", usage.promptTokens());
+                g.writeNumberField("completion_tokens", usage.completionTokens());
+                g.writeNumberField("total_tokens", usage.totalTokens());
+                if (includeCost) g.writeNumberField("cost_cents", usage.costCents());
+            });
+        }
+
+        /** One object as a root value of the stream's generator, flushed to {@link #out}. */
+        private void root(Body fields) {
+            try {
+                g.writeStartObject();
+                fields.write(g);
+                g.writeEndObject();
+                g.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to memory failed", e);
+            }
+        }
+
+        /** Gives the generator's buffers back; the chunks are not to be used after. */
+        @Override
+        public void close() {
+            try {
+                g.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to memory failed", e);
+            }
+        }
     }
 
-    /** The include_usage mode's last chunk: {@code choices: []} and the usage. */
-    byte[] usageChunk(String id, long created, TokenUsage usage, boolean includeCost) {
-        return object(192, g -> {
-            header(g, id, created, "chat.completion.chunk");
-            g.writeArrayFieldStart("choices");
-            g.writeEndArray();
-            usage(g, usage, includeCost);
-        });
-    }
-
-    /** A chunk with one choice; {@code usage}, if not {@code null}, is written last. */
-    private byte[] chunk(String id, long created, Body delta, FinishReason reason, boolean usageNull, TokenUsage usage,
-                         boolean includeCost) {
-        return object(224, g -> {
-            header(g, id, created, "chat.completion.chunk");
-            g.writeArrayFieldStart("choices");
-            g.writeStartObject();
-            g.writeNumberField("index", 0);
-            g.writeObjectFieldStart("delta");
-            delta.write(g);
-            g.writeEndObject();
-            g.writeNullField("logprobs");
-            if (reason == null) g.writeNullField("finish_reason");
-            else g.writeStringField("finish_reason", reason.wire());
-            g.writeEndObject();
-            g.writeEndArray();
-            if (usageNull) g.writeNullField("usage");
-            if (usage != null) usage(g, usage, includeCost);
-        });
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void usage(JsonGenerator g, TokenUsage usage, boolean includeCost) throws IOException {

@@ -39,7 +39,12 @@ final class ChatRoute {
                 || "true".equalsIgnoreCase(req.header("x-include-cost"));
         if (request.stream()) {
             StreamingObserver out = new StreamingObserver(sink, headers, request.includeUsage(), includeCost);
-            ChatOutcome outcome = chat.complete(who, request, endUser, requestId, out);
+            ChatOutcome outcome;
+            try {
+                outcome = chat.complete(who, request, endUser, requestId, out);
+            } finally {
+                out.release();
+            }
             if (outcome instanceof ChatOutcome.Rejected r) {
                 Responses.sendError(sink, json, headers, r.failure());
             } else if (!(outcome instanceof ChatOutcome.ClientGone)) {
@@ -127,8 +132,7 @@ final class ChatRoute {
         private final Map<String, List<String>> headers;
         private final boolean includeUsage;
         private final boolean includeCost;
-        private String id;
-        private long created;
+        private ChatJson.Chunks chunks;
 
         StreamingObserver(ResponseSink sink, Map<String, List<String>> headers, boolean includeUsage,
                           boolean includeCost) {
@@ -140,27 +144,26 @@ final class ChatRoute {
 
         @Override
         public void begin(String completionId, long createdEpochSeconds) throws IOException {
-            id = completionId;
-            created = createdEpochSeconds;
+            chunks = shapes.chunks(completionId, createdEpochSeconds);
             Responses.put(headers, "content-type", "text/event-stream; charset=utf-8");
             Responses.put(headers, "cache-control", "no-cache");
             Responses.put(headers, "x-accel-buffering", "no");
             sink.start(200, headers, -1);
-            emit(shapes.contentChunk(id, created, "assistant", "", includeUsage));
+            emit(chunks.content("assistant", "", includeUsage));
         }
 
         @Override
         public void delta(String text) throws IOException {
-            emit(shapes.contentChunk(id, created, null, text, includeUsage));
+            emit(chunks.content(null, text, includeUsage));
         }
 
         @Override
         public void toolCall(int index, String callId, String name, String argumentsFragment) throws IOException {
             if (callId != null) {
-                emit(shapes.toolCallOpening(id, created, index, callId, name, includeUsage));
+                emit(chunks.toolCallOpening(index, callId, name, includeUsage));
             }
             if (!argumentsFragment.isEmpty()) {
-                emit(shapes.toolCallArguments(id, created, index, argumentsFragment, includeUsage));
+                emit(chunks.toolCallArguments(index, argumentsFragment, includeUsage));
             }
         }
 
@@ -172,10 +175,10 @@ final class ChatRoute {
         @Override
         public void end(FinishReason reason, TokenUsage usage) throws IOException {
             if (includeUsage) {
-                emit(shapes.finishChunk(id, created, reason, true, null, includeCost));
-                emit(shapes.usageChunk(id, created, usage, includeCost));
+                emit(chunks.finish(reason, true, null, includeCost));
+                emit(chunks.usage(usage, includeCost));
             } else {
-                emit(shapes.finishChunk(id, created, reason, false, usage, includeCost));
+                emit(chunks.finish(reason, false, usage, includeCost));
             }
             sink.write(SseFrames.DONE);
         }
@@ -188,6 +191,11 @@ final class ChatRoute {
 
         private void emit(byte[] json) throws IOException {
             sink.write(SseFrames.data(json));
+        }
+
+        /** Gives the chunk writer's buffers back, whatever the outcome. */
+        void release() {
+            if (chunks != null) chunks.close();
         }
     }
 }

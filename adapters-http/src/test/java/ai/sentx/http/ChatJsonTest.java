@@ -47,36 +47,46 @@ class ChatJsonTest {
     }
 
     @Test
-    void chunks_matchTheTrees() {
+    void chunks_matchTheTrees_oneWriterForAWholeStream() {
         TokenUsage usage = new TokenUsage(7, 0, 1);
-        for (String text : TEXTS) {
-            for (boolean usageNull : new boolean[]{false, true}) {
-                ObjectNode first = JSON.createObjectNode();
-                first.put("role", "assistant");
-                first.put("content", "");
-                same(tree(chunkTree("id", 5, first, null, usageNull)), shapes.contentChunk("id", 5, "assistant", "", usageNull));
-                ObjectNode delta = JSON.createObjectNode();
-                delta.put("content", text);
-                same(tree(chunkTree("id", 5, delta, null, usageNull)), shapes.contentChunk("id", 5, null, text, usageNull));
-                same(tree(chunkTree("id", 5, toolCallOpeningTree(2, "call_" + text, text), null, usageNull)),
-                        shapes.toolCallOpening("id", 5, 2, "call_" + text, text, usageNull));
-                same(tree(chunkTree("id", 5, toolCallArgumentsTree(0, text), null, usageNull)),
-                        shapes.toolCallArguments("id", 5, 0, text, usageNull));
-            }
-            for (boolean cost : new boolean[]{false, true}) {
-                for (FinishReason reason : FinishReason.values()) {
-                    same(tree(chunkTree(text, 9, JSON.createObjectNode(), reason, true)),
-                            shapes.finishChunk(text, 9, reason, true, null, cost));
-                    ObjectNode last = chunkTree(text, 9, JSON.createObjectNode(), reason, false);
-                    last.set("usage", usageTree(usage, cost));
-                    same(tree(last), shapes.finishChunk(text, 9, reason, false, usage, cost));
+        for (String id : new String[]{"chatcmpl-abc", "\"odd\" \u00e9 id"}) {
+            try (ChatJson.Chunks chunks = shapes.chunks(id, 5)) {
+                for (int round = 0; round < 2; round++) { // the same bytes from a writer that has written before
+                    for (String text : TEXTS) {
+                        for (boolean usageNull : new boolean[]{false, true}) {
+                            ObjectNode first = JSON.createObjectNode();
+                            first.put("role", "assistant");
+                            first.put("content", "");
+                            same(tree(chunkTree(id, 5, first, null, usageNull)), chunks.content("assistant", "", usageNull));
+                            ObjectNode delta = JSON.createObjectNode();
+                            delta.put("content", text);
+                            same(tree(chunkTree(id, 5, delta, null, usageNull)), chunks.content(null, text, usageNull));
+                            same(tree(chunkTree(id, 5, toolCallOpeningTree(2, "call_" + text, text), null, usageNull)),
+                                    chunks.toolCallOpening(2, "call_" + text, text, usageNull));
+                            same(tree(chunkTree(id, 5, toolCallOpeningTree(0, "c", null), null, usageNull)),
+                                    chunks.toolCallOpening(0, "c", null, usageNull));
+                            same(tree(chunkTree(id, 5, toolCallArgumentsTree(0, text), null, usageNull)),
+                                    chunks.toolCallArguments(0, text, usageNull));
+                        }
+                        for (boolean cost : new boolean[]{false, true}) {
+                            for (FinishReason reason : FinishReason.values()) {
+                                same(tree(chunkTree(id, 5, JSON.createObjectNode(), reason, true)),
+                                        chunks.finish(reason, true, null, cost));
+                                ObjectNode last = chunkTree(id, 5, JSON.createObjectNode(), reason, false);
+                                last.set("usage", usageTree(usage, cost));
+                                same(tree(last), chunks.finish(reason, false, usage, cost));
+                            }
+                            ObjectNode usageChunk = header(id, 5, "chat.completion.chunk");
+                            usageChunk.putArray("choices");
+                            usageChunk.set("usage", usageTree(usage, cost));
+                            same(tree(usageChunk), chunks.usage(usage, cost));
+                        }
+                    }
                 }
-                ObjectNode usageChunk = header(text, 9, "chat.completion.chunk");
-                usageChunk.putArray("choices");
-                usageChunk.set("usage", usageTree(usage, cost));
-                same(tree(usageChunk), shapes.usageChunk(text, 9, usage, cost));
             }
         }
+        ChatJson.Chunks unused = shapes.chunks("x", 1);
+        unused.close(); // nothing written but the shared parts
     }
 
     private static void same(byte[] expected, byte[] actual) {
