@@ -3,12 +3,18 @@ package ai.sentx.http;
 import ai.sentx.application.CompleteChat;
 import ai.sentx.domain.chat.FinishReason;
 import ai.sentx.domain.chat.TokenUsage;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** The wire shapes of {@code chat.completion} and {@code chat.completion.chunk} (OPENAI-WIRE.md). */
+/**
+ * The wire shapes of {@code chat.completion} and {@code chat.completion.chunk} (OPENAI-WIRE.md),
+ * written straight to bytes with the mapper's generator (no tree per response or per chunk).
+ */
 final class ChatJson {
     private final ObjectMapper json;
 
@@ -20,103 +26,230 @@ final class ChatJson {
     record ToolCall(String id, String name, String arguments) {
     }
 
+    /** Writes the fields of one JSON object into an open generator. */
+    @FunctionalInterface
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
     /**
      * A {@code chat.completion}. With tool calls, {@code message.tool_calls} lists them and an empty
      * {@code content} is {@code null}, as OpenAI sends it.
      */
-    ObjectNode completion(String id, long created, String content, List<ToolCall> toolCalls, FinishReason reason,
-                          TokenUsage usage, boolean includeCost) {
-        ObjectNode root = header(id, created, "chat.completion");
-        ObjectNode choice = root.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        if (toolCalls.isEmpty() || !content.isEmpty()) message.put("content", content);
-        else message.putNull("content");
-        message.putNull("refusal");
-        if (!toolCalls.isEmpty()) {
-            ArrayNode calls = message.putArray("tool_calls");
-            for (ToolCall call : toolCalls) {
-                ObjectNode c = calls.addObject();
-                c.put("id", call.id());
-                c.put("type", "function");
-                ObjectNode function = c.putObject("function");
-                function.put("name", call.name());
-                function.put("arguments", call.arguments());
+    byte[] completion(String id, long created, String content, List<ToolCall> toolCalls, FinishReason reason,
+                      TokenUsage usage, boolean includeCost) {
+        return object(256 + content.length(), g -> {
+            header(g, id, created, "chat.completion");
+            g.writeArrayFieldStart("choices");
+            g.writeStartObject();
+            g.writeNumberField("index", 0);
+            g.writeObjectFieldStart("message");
+            g.writeStringField("role", "assistant");
+            if (toolCalls.isEmpty() || !content.isEmpty()) g.writeStringField("content", content);
+            else g.writeNullField("content");
+            g.writeNullField("refusal");
+            if (!toolCalls.isEmpty()) {
+                g.writeArrayFieldStart("tool_calls");
+                for (ToolCall call : toolCalls) {
+                    g.writeStartObject();
+                    g.writeStringField("id", call.id());
+                    g.writeStringField("type", "function");
+                    g.writeObjectFieldStart("function");
+                    g.writeStringField("name", call.name());
+                    g.writeStringField("arguments", call.arguments());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            g.writeNullField("logprobs");
+            g.writeStringField("finish_reason", reason.wire());
+            g.writeEndObject();
+            g.writeEndArray();
+            usage(g, usage, includeCost);
+        });
+    }
+
+    /** The chunks of the stream {@code id}, created at {@code created}. */
+    Chunks chunks(String id, long created) {
+        return new Chunks(id, created);
+    }
+
+    /**
+     * Writes the {@code chat.completion.chunk} events of one stream. What every chunk shares (the
+     * id, object, created and model fields) is written once; each chunk's own parts (the delta,
+     * the usage) are written by one generator kept for the whole stream, as separate root values.
+     * The bytes are exactly those of a generator per chunk. {@link #close} gives the generator's
+     * buffers back. Not thread-safe: one stream's chunks come from one thread at a time.
+     */
+    final class Chunks implements AutoCloseable {
+        private static final byte[] ONE_CHOICE = ascii(",\"choices\":[{\"index\":0,\"delta\":");
+        private static final byte[] NO_CHOICES = ascii(",\"choices\":[]");
+        private static final byte[] NOT_FINISHED = ascii(",\"logprobs\":null,\"finish_reason\":null}]");
+        private static final byte[] USAGE_NULL = ascii(",\"usage\":null");
+        private static final byte[] USAGE = ascii(",\"usage\":");
+
+        /** {@code {"id":...,"object":"chat.completion.chunk","created":...,"model":...}, without its closing brace. */
+        private final byte[] header;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        private final JsonGenerator g;
+
+        private Chunks(String id, long created) {
+            try {
+                g = json.createGenerator(out);
+                g.setRootValueSeparator(null); // root values back to back, as separate generators write them
+                g.writeStartObject();
+                header(g, id, created, "chat.completion.chunk");
+                g.flush();
+                this.header = out.toByteArray();
+                g.writeEndObject();
+                g.flush();
+                out.reset();
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to memory failed", e);
             }
         }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", reason.wire());
-        root.set("usage", usage(usage, includeCost));
-        return root;
+
+        /**
+         * A chunk whose delta holds {@code role} (if not {@code null}) and {@code content};
+         * {@code usageNull} adds {@code "usage": null} (include_usage mode).
+         */
+        byte[] content(String role, String content, boolean usageNull) {
+            return oneChoice(g -> {
+                if (role != null) g.writeStringField("role", role);
+                g.writeStringField("content", content);
+            }, NOT_FINISHED, usageNull, null, false);
+        }
+
+        /** A chunk whose delta opens tool call {@code index}: its id, type, name and empty arguments. */
+        byte[] toolCallOpening(int index, String callId, String name, boolean usageNull) {
+            return oneChoice(g -> {
+                g.writeArrayFieldStart("tool_calls");
+                g.writeStartObject();
+                g.writeNumberField("index", index);
+                g.writeStringField("id", callId);
+                g.writeStringField("type", "function");
+                g.writeObjectFieldStart("function");
+                g.writeStringField("name", name);
+                g.writeStringField("arguments", "");
+                g.writeEndObject();
+                g.writeEndObject();
+                g.writeEndArray();
+            }, NOT_FINISHED, usageNull, null, false);
+        }
+
+        /** A chunk whose delta has more of tool call {@code index}'s arguments. */
+        byte[] toolCallArguments(int index, String fragment, boolean usageNull) {
+            return oneChoice(g -> {
+                g.writeArrayFieldStart("tool_calls");
+                g.writeStartObject();
+                g.writeNumberField("index", index);
+                g.writeObjectFieldStart("function");
+                g.writeStringField("arguments", fragment);
+                g.writeEndObject();
+                g.writeEndObject();
+                g.writeEndArray();
+            }, NOT_FINISHED, usageNull, null, false);
+        }
+
+        /**
+         * The chunk with the finish reason and an empty delta: with {@code "usage": null} in
+         * include_usage mode ({@code usage} is then {@code null}), else with the usage.
+         */
+        byte[] finish(FinishReason reason, boolean usageNull, TokenUsage usage, boolean includeCost) {
+            byte[] finished = ascii(",\"logprobs\":null,\"finish_reason\":\"" + reason.wire() + "\"}]");
+            return oneChoice(g -> {
+            }, finished, usageNull, usage, includeCost);
+        }
+
+        /** The include_usage mode's last chunk: {@code choices: []} and the usage. */
+        byte[] usage(TokenUsage usage, boolean includeCost) {
+            out.reset();
+            out.writeBytes(header);
+            out.writeBytes(NO_CHOICES);
+            writeUsage(usage, includeCost);
+            out.write('}');
+            return out.toByteArray();
+        }
+
+        /** header, the choice with the delta {@code delta} writes, {@code afterDelta}, the usage part, the end. */
+        private byte[] oneChoice(Body delta, byte[] afterDelta, boolean usageNull, TokenUsage usage,
+                                 boolean includeCost) {
+            out.reset();
+            out.writeBytes(header);
+            out.writeBytes(ONE_CHOICE);
+            root(delta);
+            out.writeBytes(afterDelta);
+            if (usageNull) out.writeBytes(USAGE_NULL);
+            if (usage != null) writeUsage(usage, includeCost);
+            out.write('}');
+            return out.toByteArray();
+        }
+
+        private void writeUsage(TokenUsage usage, boolean includeCost) {
+            out.writeBytes(USAGE);
+            root(g -> {
+                g.writeNumberField("prompt_tokens", usage.promptTokens());
+                g.writeNumberField("completion_tokens", usage.completionTokens());
+                g.writeNumberField("total_tokens", usage.totalTokens());
+                if (includeCost) g.writeNumberField("cost_cents", usage.costCents());
+            });
+        }
+
+        /** One object as a root value of the stream's generator, flushed to {@link #out}. */
+        private void root(Body fields) {
+            try {
+                g.writeStartObject();
+                fields.write(g);
+                g.writeEndObject();
+                g.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to memory failed", e);
+            }
+        }
+
+        /** Gives the generator's buffers back; the chunks are not to be used after. */
+        @Override
+        public void close() {
+            try {
+                g.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing to memory failed", e);
+            }
+        }
     }
 
-    /** A chunk with one choice; {@code usageNull} adds {@code "usage": null} (include_usage mode). */
-    ObjectNode chunk(String id, long created, ObjectNode delta, FinishReason reason, boolean usageNull) {
-        ObjectNode root = header(id, created, "chat.completion.chunk");
-        ObjectNode choice = root.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (reason == null) choice.putNull("finish_reason");
-        else choice.put("finish_reason", reason.wire());
-        if (usageNull) root.putNull("usage");
-        return root;
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** The include_usage mode's last chunk: {@code choices: []} and the usage. */
-    ObjectNode usageChunk(String id, long created, TokenUsage usage, boolean includeCost) {
-        ObjectNode root = header(id, created, "chat.completion.chunk");
-        root.putArray("choices");
-        root.set("usage", usage(usage, includeCost));
-        return root;
+    private static void usage(JsonGenerator g, TokenUsage usage, boolean includeCost) throws IOException {
+        g.writeObjectFieldStart("usage");
+        g.writeNumberField("prompt_tokens", usage.promptTokens());
+        g.writeNumberField("completion_tokens", usage.completionTokens());
+        g.writeNumberField("total_tokens", usage.totalTokens());
+        if (includeCost) g.writeNumberField("cost_cents", usage.costCents());
+        g.writeEndObject();
     }
 
-    ObjectNode delta() {
-        return json.createObjectNode();
+    private static void header(JsonGenerator g, String id, long created, String object) throws IOException {
+        g.writeStringField("id", id);
+        g.writeStringField("object", object);
+        g.writeNumberField("created", created);
+        g.writeStringField("model", CompleteChat.MODEL);
     }
 
-    /** The delta that opens tool call {@code index}: its id, type, name and empty arguments. */
-    ObjectNode toolCallOpening(int index, String callId, String name) {
-        ObjectNode delta = json.createObjectNode();
-        ObjectNode call = delta.putArray("tool_calls").addObject();
-        call.put("index", index);
-        call.put("id", callId);
-        call.put("type", "function");
-        ObjectNode function = call.putObject("function");
-        function.put("name", name);
-        function.put("arguments", "");
-        return delta;
-    }
-
-    /** A delta with more of tool call {@code index}'s arguments. */
-    ObjectNode toolCallArguments(int index, String fragment) {
-        ObjectNode delta = json.createObjectNode();
-        ObjectNode call = delta.putArray("tool_calls").addObject();
-        call.put("index", index);
-        call.putObject("function").put("arguments", fragment);
-        return delta;
-    }
-
-    ObjectNode usage(TokenUsage usage, boolean includeCost) {
-        ObjectNode node = json.createObjectNode();
-        node.put("prompt_tokens", usage.promptTokens());
-        node.put("completion_tokens", usage.completionTokens());
-        node.put("total_tokens", usage.totalTokens());
-        if (includeCost) node.put("cost_cents", usage.costCents());
-        return node;
-    }
-
-    private ObjectNode header(String id, long created, String object) {
-        ObjectNode root = json.createObjectNode();
-        root.put("id", id);
-        root.put("object", object);
-        root.put("created", created);
-        root.put("model", CompleteChat.MODEL);
-        return root;
-    }
-
-    ArrayNode array() {
-        return json.createArrayNode();
+    /** One JSON object, its fields written by {@code body}, as the mapper writes it. */
+    private byte[] object(int sizeHint, Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
+        try (JsonGenerator g = json.createGenerator(out)) {
+            g.writeStartObject();
+            body.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory failed", e);
+        }
+        return out.toByteArray();
     }
 }

@@ -12,7 +12,6 @@ import ai.sentx.domain.chat.FinishReason;
 import ai.sentx.domain.chat.TokenUsage;
 import ai.sentx.sse.SseFrames;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +39,12 @@ final class ChatRoute {
                 || "true".equalsIgnoreCase(req.header("x-include-cost"));
         if (request.stream()) {
             StreamingObserver out = new StreamingObserver(sink, headers, request.includeUsage(), includeCost);
-            ChatOutcome outcome = chat.complete(who, request, endUser, requestId, out);
+            ChatOutcome outcome;
+            try {
+                outcome = chat.complete(who, request, endUser, requestId, out);
+            } finally {
+                out.release();
+            }
             if (outcome instanceof ChatOutcome.Rejected r) {
                 Responses.sendError(sink, json, headers, r.failure());
             } else if (!(outcome instanceof ChatOutcome.ClientGone)) {
@@ -52,7 +56,7 @@ final class ChatRoute {
             switch (outcome) {
                 case ChatOutcome.Rejected r -> Responses.sendError(sink, json, headers, r.failure());
                 case ChatOutcome.Failed f -> Responses.sendError(sink, json, headers, f.failure());
-                case ChatOutcome.Completed c -> Responses.sendJson(sink, json, 200, headers,
+                case ChatOutcome.Completed c -> Responses.send(sink, 200, headers, Responses.JSON,
                         shapes.completion(out.id, out.created, out.text.toString(), out.toolCalls(), c.reason(),
                                 c.usage(), includeCost));
                 case ChatOutcome.ClientGone g -> sink.close();
@@ -64,7 +68,11 @@ final class ChatRoute {
         String user = IdentityHeaders.decode("X-User-Id", req.header("x-user-id"));
         String name = IdentityHeaders.decode("X-User-Name", req.header("x-user-name"));
         String session = IdentityHeaders.decode("X-Session-Id", req.header("x-session-id"));
-        return new EndUser(user != null ? user : request.user(), name != null ? name : request.userName(), session);
+        user = user != null ? user : request.user();
+        name = name != null ? name : request.userName();
+        // Kept with every usage record: most requests name nobody, and share one instance.
+        if (user == null && name == null && session == null) return EndUser.NONE;
+        return new EndUser(user, name, session);
     }
 
     /** Collects the reply for one JSON response. */
@@ -124,8 +132,7 @@ final class ChatRoute {
         private final Map<String, List<String>> headers;
         private final boolean includeUsage;
         private final boolean includeCost;
-        private String id;
-        private long created;
+        private ChatJson.Chunks chunks;
 
         StreamingObserver(ResponseSink sink, Map<String, List<String>> headers, boolean includeUsage,
                           boolean includeCost) {
@@ -137,32 +144,26 @@ final class ChatRoute {
 
         @Override
         public void begin(String completionId, long createdEpochSeconds) throws IOException {
-            id = completionId;
-            created = createdEpochSeconds;
+            chunks = shapes.chunks(completionId, createdEpochSeconds);
             Responses.put(headers, "content-type", "text/event-stream; charset=utf-8");
             Responses.put(headers, "cache-control", "no-cache");
             Responses.put(headers, "x-accel-buffering", "no");
             sink.start(200, headers, -1);
-            ObjectNode delta = shapes.delta();
-            delta.put("role", "assistant");
-            delta.put("content", "");
-            emit(shapes.chunk(id, created, delta, null, includeUsage));
+            emit(chunks.content("assistant", "", includeUsage));
         }
 
         @Override
         public void delta(String text) throws IOException {
-            ObjectNode delta = shapes.delta();
-            delta.put("content", text);
-            emit(shapes.chunk(id, created, delta, null, includeUsage));
+            emit(chunks.content(null, text, includeUsage));
         }
 
         @Override
         public void toolCall(int index, String callId, String name, String argumentsFragment) throws IOException {
             if (callId != null) {
-                emit(shapes.chunk(id, created, shapes.toolCallOpening(index, callId, name), null, includeUsage));
+                emit(chunks.toolCallOpening(index, callId, name, includeUsage));
             }
             if (!argumentsFragment.isEmpty()) {
-                emit(shapes.chunk(id, created, shapes.toolCallArguments(index, argumentsFragment), null, includeUsage));
+                emit(chunks.toolCallArguments(index, argumentsFragment, includeUsage));
             }
         }
 
@@ -173,25 +174,28 @@ final class ChatRoute {
 
         @Override
         public void end(FinishReason reason, TokenUsage usage) throws IOException {
-            ObjectNode last = shapes.chunk(id, created, shapes.delta(), reason, includeUsage);
             if (includeUsage) {
-                emit(last);
-                emit(shapes.usageChunk(id, created, usage, includeCost));
+                emit(chunks.finish(reason, true, null, includeCost));
+                emit(chunks.usage(usage, includeCost));
             } else {
-                last.set("usage", shapes.usage(usage, includeCost));
-                emit(last);
+                emit(chunks.finish(reason, false, usage, includeCost));
             }
             sink.write(SseFrames.DONE);
         }
 
         @Override
         public void fail(Failure failure) throws IOException {
-            emit(Responses.envelope(json, failure));
+            emit(Responses.bytes(json, Responses.envelope(json, failure)));
             sink.write(SseFrames.DONE);
         }
 
-        private void emit(ObjectNode node) throws IOException {
-            sink.write(SseFrames.data(Responses.bytes(json, node)));
+        private void emit(byte[] json) throws IOException {
+            sink.write(SseFrames.data(json));
+        }
+
+        /** Gives the chunk writer's buffers back, whatever the outcome. */
+        void release() {
+            if (chunks != null) chunks.close();
         }
     }
 }

@@ -12,6 +12,7 @@ import ai.sentx.port.IdSource;
 import ai.sentx.sse.SseFrames;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -60,6 +62,9 @@ public final class HttpApi {
         this.json = JsonMapper.builder(JsonFactory.builder()
                         // A body may hold one string as long as the route allows (a 10 MB image in base64).
                         .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(CHAT_BODY_LIMIT).build())
+                        // Requests run on virtual threads: the default thread-local pool would give every
+                        // request fresh parser and generator buffers. A shared pool reuses them.
+                        .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
                         .build())
                 // "{...}garbage" or "{...}{...}" is not one JSON object: refuse it rather than serve half.
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -207,8 +212,13 @@ public final class HttpApi {
     }
 
     private static void requireMethod(String method, String allowed, Map<String, List<String>> headers) {
-        for (String m : allowed.split(", ")) {
-            if (m.equals(method)) return;
+        // The methods are listed as "GET, POST": compared in place (a two-character split compiles a regex).
+        for (int from = 0; ; ) {
+            int comma = allowed.indexOf(", ", from);
+            int to = comma < 0 ? allowed.length() : comma;
+            if (to - from == method.length() && allowed.startsWith(method, from)) return;
+            if (comma < 0) break;
+            from = comma + 2;
         }
         Responses.put(headers, "allow", allowed);
         throw Failure.of(Problem.METHOD_NOT_ALLOWED, "Method " + method + " is not allowed here; use " + allowed + ".")
@@ -223,6 +233,22 @@ public final class HttpApi {
     private static byte[] readBody(HttpRequest req, int limit) throws IOException {
         if (req.contentLength() > limit) throw tooLarge(limit);
         InputStream in = req.body();
+        long declared = req.contentLength();
+        if (declared >= 0) {
+            // The declared length, read into an array of its size (readNBytes(limit + 1) would start
+            // with a 16 KB buffer and copy); more than declared falls back to reading the rest.
+            byte[] body = new byte[(int) declared];
+            int n = in.readNBytes(body, 0, body.length);
+            if (n < body.length) return Arrays.copyOf(body, n);
+            int next = in.read();
+            if (next < 0) return body;
+            byte[] rest = in.readNBytes(limit - body.length);
+            if (body.length + 1 + rest.length > limit) throw tooLarge(limit);
+            byte[] all = Arrays.copyOf(body, body.length + 1 + rest.length);
+            all[body.length] = (byte) next;
+            System.arraycopy(rest, 0, all, body.length + 1, rest.length);
+            return all;
+        }
         byte[] body = in.readNBytes(limit + 1);
         if (body.length > limit) throw tooLarge(limit);
         return body;

@@ -3,6 +3,7 @@ package ai.sentx.model;
 import ai.sentx.domain.chat.ChatMessage;
 import ai.sentx.domain.chat.ContentPart;
 import ai.sentx.port.ModelRequest;
+import ai.sentx.port.PromptTokenRange;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -70,6 +71,64 @@ public final class PromptTokenCounter {
             total += count(message);
         }
         return total;
+    }
+
+    /**
+     * Bounds of {@link #count(ModelRequest)} found without encoding the customer's texts: a text of
+     * {@code n} UTF-8 bytes is at least 1 and at most {@code n} tokens (every token stands for at
+     * least one byte); remembered texts (roles, system texts) and every other part count exactly.
+     *
+     * @throws NullPointerException if {@code request} is null
+     */
+    public PromptTokenRange range(ModelRequest request) {
+        Objects.requireNonNull(request, "request");
+        long least = FRAMING_TOKENS + least(request.toolsJson());
+        long most = FRAMING_TOKENS + most(request.toolsJson());
+        for (ChatMessage message : request.messages()) {
+            long fixed = FRAMING_TOKENS + remembered(message.role());
+            least += fixed;
+            most += fixed;
+            boolean instruction = message.isInstruction();
+            for (ContentPart part : message.parts()) {
+                if (part instanceof ContentPart.Text t) {
+                    if (instruction) {
+                        long n = remembered(t.text());
+                        least += n;
+                        most += n;
+                    } else {
+                        least += least(t.text());
+                        most += most(t.text());
+                    }
+                } else {
+                    long n = count(part);
+                    least += n;
+                    most += n;
+                }
+            }
+            if (message.name() != null) {
+                least += least(message.name()) + 1;
+                most += most(message.name()) + 1;
+            }
+            least += least(message.toolCallId()) + least(message.toolCallsJson());
+            most += most(message.toolCallId()) + most(message.toolCallsJson());
+        }
+        return new PromptTokenRange(least, most);
+    }
+
+    /** The fewest tokens a text can be: one if it is not empty. */
+    private static long least(String textOrNull) {
+        return textOrNull == null || textOrNull.isEmpty() ? 0 : 1;
+    }
+
+    /** The most tokens a text can be: its UTF-8 length (an unpaired surrogate, encoded as {@code ?}, counted as 2). */
+    private static long most(String textOrNull) {
+        if (textOrNull == null) return 0;
+        long bytes = textOrNull.length();
+        for (int i = 0, n = textOrNull.length(); i < n; i++) {
+            char c = textOrNull.charAt(i);
+            if (c >= 0x80) bytes += c < 0x800 || Character.isSurrogate(c) ? 1 : 2;
+        }
+        return bytes;
     }
 
     /**

@@ -90,6 +90,35 @@ class PromptTokenCounterTest {
         assertEquals(expected, counter.count(request(List.of(parts), null)));
     }
 
+    @Test
+    void theRange_holdsTheCount_andIsExactForInstructionsAndNonTextParts() throws IOException {
+        java.util.Random random = new java.util.Random(11);
+        String[] pieces = {"hello", " world", "naïve", "日本語", "😀", "\ud800", " ", "<|endoftext|>", "123456", "\n\t",
+                "ééé", "🇫🇷", "a".repeat(40)};
+        for (int i = 0; i < 500; i++) {
+            java.util.List<ChatMessage> messages = new java.util.ArrayList<>();
+            messages.add(ChatMessage.text("system", "Be brief."));
+            for (int m = random.nextInt(3); m >= 0; m--) {
+                StringBuilder text = new StringBuilder();
+                for (int p = random.nextInt(6); p > 0; p--) text.append(pieces[random.nextInt(pieces.length)]);
+                String role = random.nextBoolean() ? "user" : "assistant";
+                messages.add(new ChatMessage(role, List.of(new ContentPart.Text(text.toString())),
+                        random.nextInt(4) == 0 ? pieces[random.nextInt(pieces.length)] : null, null, null));
+            }
+            ModelRequest request = request(messages, random.nextInt(4) == 0 ? "[{\"type\":\"function\"}]" : null);
+            long count = counter.count(request);
+            ai.sentx.port.PromptTokenRange range = counter.range(request);
+            org.junit.jupiter.api.Assertions.assertTrue(range.atLeast() <= count && count <= range.atMost(),
+                    range + " does not hold " + count + " for " + messages);
+        }
+        ChatMessage image = new ChatMessage("user", List.of(new ContentPart.Image("image/png", png(1024, 1024))),
+                null, null, null);
+        ModelRequest exact = request(List.of(ChatMessage.text("system", "Be brief."), image), null);
+        assertEquals(ai.sentx.port.PromptTokenRange.exactly(counter.count(exact)), counter.range(exact));
+        ModelRequest hello = request(List.of(ChatMessage.text("user", "hello world")), null);
+        assertEquals(new ai.sentx.port.PromptTokenRange(3 + 3 + 1 + 1, 3 + 3 + 1 + 11), counter.range(hello));
+    }
+
     private static ModelRequest request(List<ChatMessage> messages, String toolsJson) {
         return new ModelRequest(messages, 100, List.of(), null, null, null, null, toolsJson, null, null);
     }

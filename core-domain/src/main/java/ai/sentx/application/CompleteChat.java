@@ -17,6 +17,7 @@ import ai.sentx.port.ModelBackendException;
 import ai.sentx.port.ModelEvent;
 import ai.sentx.port.ModelRequest;
 import ai.sentx.port.ModelStream;
+import ai.sentx.port.PromptTokenRange;
 import ai.sentx.port.RateLimits;
 import ai.sentx.port.UsageRecords;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * One chat completion, from validation to the usage record (DESIGN "one chat request"): validate →
@@ -119,20 +121,30 @@ public final class CompleteChat {
 
     private ChatOutcome holdAndRun(ApiPrincipal who, ChatRequest request, EndUser endUser, String requestId,
                                    ModelRequest modelRequest, ChatObserver out) {
-        long promptTokens = backend.countPromptTokens(modelRequest);
+        PromptTokenRange range = backend.promptTokenRange(modelRequest);
+        PromptCount promptTokens = new PromptCount(range, modelRequest);
         boolean settled = false;
         try {
             // Inside the try: a placeHold that committed but then threw is still released below.
             long budget = -1;
             boolean held = false;
             Instant heldAt = null;
+            long wanted = modelRequest.maxOutputTokens();
             for (int attempt = 0; attempt < HOLD_ATTEMPTS && !held; attempt++) {
                 Instant now = clock.instant();
                 heldAt = now;
                 long available = ledger.available(who.accountId(), now);
-                budget = Pricing.affordableOutputTokens(available, promptTokens, modelRequest.maxOutputTokens());
-                if (budget < 0) break;
-                long amount = Pricing.costCents(promptTokens, budget);
+                long amount;
+                if (!range.exact() && holdIsTheSameAcross(range, available, wanted)) {
+                    // What affordableOutputTokens and costCents give for the exact count, without counting.
+                    budget = wanted;
+                    amount = Pricing.costCents(range.atMost(), wanted);
+                } else {
+                    long prompt = promptTokens.getAsLong();
+                    budget = Pricing.affordableOutputTokens(available, prompt, wanted);
+                    if (budget < 0) break;
+                    amount = Pricing.costCents(prompt, budget);
+                }
                 held = ledger.placeHold(who.accountId(), requestId, amount, now, now.plus(limits.holdTtl()))
                         instanceof Ledger.HoldResult.Placed;
             }
@@ -149,6 +161,36 @@ public final class CompleteChat {
                 // Releasing an unplaced or settled hold changes nothing; a failure here leaves it to the sweeper.
                 quietly("release hold", () -> ledger.release(who.accountId(), requestId));
             }
+        }
+    }
+
+    /**
+     * Whether every prompt count in {@code range} gets the whole output budget {@code wanted} and the
+     * same hold: the count at the top of the range pays for the budget out of {@code available}
+     * (then every smaller one does, {@link Pricing#affordableOutputTokens} returns {@code wanted}),
+     * and both ends of the range cost the same with it ({@link Pricing#costCents} is monotone).
+     */
+    private static boolean holdIsTheSameAcross(PromptTokenRange range, long available, long wanted) {
+        long most = Pricing.costCents(range.atMost(), wanted);
+        return Pricing.costCents(range.atMost(), 0) <= available && most <= available
+                && Pricing.costCents(range.atLeast(), wanted) == most;
+    }
+
+    /** The exact prompt count, counted on first use only (a short prompt's hold needs no count). */
+    private final class PromptCount implements LongSupplier {
+        private final PromptTokenRange range;
+        private final ModelRequest request;
+        private long count = -1;
+
+        PromptCount(PromptTokenRange range, ModelRequest request) {
+            this.range = range;
+            this.request = request;
+        }
+
+        @Override
+        public long getAsLong() {
+            if (count < 0) count = range.exact() ? range.atLeast() : backend.countPromptTokens(request);
+            return count;
         }
     }
 
@@ -173,7 +215,8 @@ public final class CompleteChat {
     }
 
     private ChatOutcome run(ApiPrincipal who, ChatRequest request, EndUser endUser, String requestId,
-                            ModelRequest modelRequest, long promptEstimate, Instant deadline, ChatObserver out) {
+                            ModelRequest modelRequest, LongSupplier promptEstimate, Instant deadline,
+                            ChatObserver out) {
         ModelStream stream;
         try {
             stream = backend.open(modelRequest);
@@ -230,9 +273,9 @@ public final class CompleteChat {
     }
 
     private ChatOutcome clientGone(ApiPrincipal who, ChatRequest request, EndUser endUser, String requestId,
-                                   ModelStream stream, long promptEstimate) {
+                                   ModelStream stream, LongSupplier promptEstimate) {
         stream.close();
-        long prompt = stream.promptTokens() > 0 ? stream.promptTokens() : promptEstimate;
+        long prompt = stream.promptTokens() > 0 ? stream.promptTokens() : promptEstimate.getAsLong();
         TokenUsage charged = settle(who, request, endUser, requestId, prompt, stream.completionTokensSoFar(),
                 "client_disconnected");
         return new ChatOutcome.ClientGone(charged);

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -13,6 +14,11 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class KeyHasher {
     private final SecretKeySpec secret;
+    /**
+     * Initialised MACs ready for another value: every API call hashes its key, and looking up and
+     * initialising a new {@link Mac} costs several times the hash itself. At most one per concurrent caller.
+     */
+    private final ConcurrentLinkedQueue<Mac> idle = new ConcurrentLinkedQueue<>();
 
     /** @param secret at least 32 bytes of server secret */
     public KeyHasher(byte[] secret) {
@@ -22,10 +28,19 @@ public final class KeyHasher {
 
     /** Lower-case hex HMAC-SHA-256 of the UTF-8 bytes of {@code value}. */
     public String hash(String value) {
+        Mac mac = idle.poll();
+        if (mac == null) mac = newMac();
+        // doFinal leaves the MAC reset, with the same key, for the next value.
+        String hash = HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+        idle.offer(mac);
+        return hash;
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(secret);
-            return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }

@@ -14,6 +14,16 @@ public interface ModelBackend {
      */
     long countPromptTokens(ModelRequest request);
 
+    /**
+     * Bounds of {@link #countPromptTokens} that cost less to find than the count itself (a
+     * tokenizer's count of a text is at most its UTF-8 length). The hold is sized from them when
+     * every count in the range gives the same hold; the exact count is made only when it does not.
+     * By default the exact count. Never negative; must not call the model.
+     */
+    default PromptTokenRange promptTokenRange(ModelRequest request) {
+        return PromptTokenRange.exactly(countPromptTokens(request));
+    }
+
     /** Counts the tokens of a piece of generated text (to bill a cancelled call). */
     long countTokens(String text);
 

@@ -29,6 +29,9 @@ final class ChunkReader {
     private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private final ObjectMapper json;
+    /** Reads the common chunks without a Jackson parser; {@code null}: every chunk goes through Jackson (tests). */
+    private final ChunkScanner scanner;
+    private final List<Choice> scanned = new ArrayList<>(1);
     private final Map<Integer, Integer> callIndexes = new HashMap<>(4);
     private FinishReason finish;
     private RelayStream.Usage usage;
@@ -36,7 +39,13 @@ final class ChunkReader {
     private boolean generating;
 
     ChunkReader(ObjectMapper json) {
+        this(json, true);
+    }
+
+    /** @param fastPath whether to read the common chunks with {@link ChunkScanner} (else always with Jackson) */
+    ChunkReader(ObjectMapper json, boolean fastPath) {
         this.json = json;
+        this.scanner = fastPath ? new ChunkScanner() : null;
     }
 
     /**
@@ -50,6 +59,14 @@ final class ChunkReader {
             done = true;
             out.add(new RelayStream.End(finish == null ? FinishReason.STOP : finish, usage));
             return;
+        }
+        if (scanner != null) {
+            scanned.clear();
+            if (scanner.scan(data, length, scanned)) {
+                apply(scanner.usageSeen ? new RelayStream.Usage(scanner.promptTokens, scanner.completionTokens) : null,
+                        scanned, out);
+                return;
+            }
         }
         try (JsonParser p = json.getFactory().createParser(data, 0, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("a stream event is not a JSON object");
@@ -95,10 +112,13 @@ final class ChunkReader {
             out.add(UpstreamFailures.errorEvent(error));
             return;
         }
-        if (usageNode != null) {
-            usage = new RelayStream.Usage(usageNode.path("prompt_tokens").asLong(0),
-                    usageNode.path("completion_tokens").asLong(0));
-        }
+        apply(usageNode == null ? null : new RelayStream.Usage(usageNode.path("prompt_tokens").asLong(0),
+                usageNode.path("completion_tokens").asLong(0)), zeros, out);
+    }
+
+    /** What a chunk without an error yields: its usage ({@code null} if none) and choice 0's entries. */
+    private void apply(RelayStream.Usage chunkUsage, List<Choice> zeros, List<Object> out) {
+        if (chunkUsage != null) usage = chunkUsage;
         for (Choice c : zeros) {
             if (c.content != null) {
                 generating = true;
@@ -116,7 +136,7 @@ final class ChunkReader {
     }
 
     /** What one choice holds; {@code index} defaults to 0 as OpenAI's single choice. */
-    private static final class Choice {
+    static final class Choice {
         int index;
         String content;
         boolean reasoning;

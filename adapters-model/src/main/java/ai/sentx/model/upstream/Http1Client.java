@@ -274,8 +274,8 @@ final class Http1Client implements AutoCloseable {
                 int e = lineEnd(i, end);
                 if (e == i) break;
                 int colon = indexOf(':', i, e);
-                if (colon > i) {
-                    String name = new String(buf, i, colon - i, StandardCharsets.ISO_8859_1).strip().toLowerCase(Locale.ROOT);
+                String name = colon > i ? knownHeader(i, colon) : null;
+                if (name != null) {
                     String value = new String(buf, colon + 1, e - colon - 1, StandardCharsets.ISO_8859_1).strip();
                     switch (name) {
                         case "content-length" -> {
@@ -310,6 +310,30 @@ final class Http1Client implements AutoCloseable {
                     : contentLength >= 0 ? Framing.LENGTH
                     : Framing.UNTIL_CLOSE;
             return new Response(this, status, framing, contentLength, reusable && framing != Framing.UNTIL_CLOSE);
+        }
+
+        /**
+         * Which of the headers the client reads the name in {@code buf[from..to)} is, as
+         * {@code strip().toLowerCase(Locale.ROOT)} of its ISO-8859-1 text would say; {@code null} for
+         * any other (without making strings of every header of every answer).
+         */
+        private String knownHeader(int from, int to) {
+            while (from < to && Character.isWhitespace((char) (buf[from] & 0xFF))) from++;
+            while (to > from && Character.isWhitespace((char) (buf[to - 1] & 0xFF))) to--;
+            for (String known : KNOWN_HEADERS) {
+                if (known.length() == to - from && sameIgnoringAsciiCase(from, known)) return known;
+            }
+            return null;
+        }
+
+        /** Whether {@code buf} from {@code from} holds {@code lower} (lower-case ASCII), A-Z matching a-z. */
+        private boolean sameIgnoringAsciiCase(int from, String lower) {
+            for (int k = 0; k < lower.length(); k++) {
+                int b = buf[from + k];
+                if (b >= 'A' && b <= 'Z') b += 'a' - 'A';
+                if (b != lower.charAt(k)) return false;
+            }
+            return true;
         }
 
         private static long keepAliveTimeout(String value, long otherwise) {
@@ -377,6 +401,9 @@ final class Http1Client implements AutoCloseable {
     }
 
     private enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
+
+    /** The response headers the client reads (lower case); the others are skipped. */
+    private static final String[] KNOWN_HEADERS = {"content-length", "transfer-encoding", "connection", "keep-alive"};
 
     /**
      * One response: its status, then its body read piece by piece with {@link #read}, then

@@ -3,6 +3,8 @@ package ai.sentx.model.upstream;
 import ai.sentx.port.ModelBackendException;
 import ai.sentx.port.ModelRequest;
 import ai.sentx.port.ModelStream;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,7 +71,13 @@ public final class OpenAiCompatibleBackend extends RelayingBackend {
     private final HttpClient client;
     /** For {@code http} upstreams; {@code null} for {@code https} ones. */
     private final Http1Client lean;
-    private final ObjectMapper json = new ObjectMapper();
+    /**
+     * Calls run on virtual threads: the default thread-local pool would give every call fresh parser
+     * and generator buffers (one parser per relayed event). A shared pool reuses them.
+     */
+    private final ObjectMapper json = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
+            .build());
     private final HttpRequest.Builder template;
 
     /**

@@ -6,6 +6,7 @@ import ai.sentx.port.ModelBackend;
 import ai.sentx.port.ModelBackendException;
 import ai.sentx.port.ModelRequest;
 import ai.sentx.port.ModelStream;
+import ai.sentx.port.PromptTokenRange;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -34,6 +35,12 @@ abstract class RelayingBackend implements ModelBackend, AutoCloseable {
     @Override
     public long countPromptTokens(ModelRequest request) {
         return promptCounter.count(request);
+    }
+
+    /** {@link PromptTokenCounter#range}: the customer's texts are not encoded. */
+    @Override
+    public PromptTokenRange promptTokenRange(ModelRequest request) {
+        return promptCounter.range(request);
     }
 
     @Override

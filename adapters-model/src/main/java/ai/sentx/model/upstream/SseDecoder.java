@@ -28,7 +28,8 @@ final class SseDecoder {
     private int dataLength;
     private boolean hasData;
     private boolean afterCr;
-    private final byte[] scratch = new byte[2048];
+    /** For {@link #feed(ByteBuffer, Events)} only; made on its first use. */
+    private byte[] scratch;
 
     /** @param maxEventBytes the longest line or event accepted; longer ones fail the stream */
     SseDecoder(int maxEventBytes) {
@@ -44,6 +45,7 @@ final class SseDecoder {
      */
     void feed(ByteBuffer buffer, Events events) throws IOException {
         // Bulk copies: the HTTP client's buffers are read-only, so there is no array to scan in place.
+        if (scratch == null && buffer.hasRemaining()) scratch = new byte[2048];
         while (buffer.hasRemaining()) {
             int n = Math.min(buffer.remaining(), scratch.length);
             buffer.get(scratch, 0, n);
@@ -68,16 +70,21 @@ final class SseDecoder {
             if (n > from && bytes[from] == '\n') i = from + 1;
         }
         int lineStart = i;
-        for (; i < n; i++) {
+        while ((i = Bytes.indexOfLineEnd(bytes, i, n)) >= 0) {
             byte b = bytes[i];
-            if (b != '\n' && b != '\r') continue;
-            appendToLine(bytes, lineStart, i - lineStart);
-            endOfLine(events);
+            if (lineLength == 0) {
+                endOfLine(bytes, lineStart, i - lineStart, events); // the whole line is here: read in place
+            } else {
+                appendToLine(bytes, lineStart, i - lineStart);
+                int length = lineLength;
+                lineLength = 0;
+                endOfLine(line, 0, length, events);
+            }
             if (b == '\r') {
                 if (i + 1 == n) afterCr = true;
                 else if (bytes[i + 1] == '\n') i++;
             }
-            lineStart = i + 1;
+            lineStart = ++i;
         }
         appendToLine(bytes, lineStart, n - lineStart);
     }
@@ -89,9 +96,8 @@ final class SseDecoder {
         lineLength += n;
     }
 
-    private void endOfLine(Events events) throws IOException {
-        int length = lineLength;
-        lineLength = 0;
+    /** A complete line: {@code length} bytes of {@code src} from {@code at}. */
+    private void endOfLine(byte[] src, int at, int length, Events events) throws IOException {
         if (length == 0) {
             if (hasData) {
                 hasData = false;
@@ -101,14 +107,15 @@ final class SseDecoder {
             }
             return;
         }
-        if (line[0] == ':') return;
-        boolean dataField = length >= 4 && line[0] == 'd' && line[1] == 'a' && line[2] == 't' && line[3] == 'a';
+        if (src[at] == ':') return;
+        boolean dataField = length >= 4 && src[at] == 'd' && src[at + 1] == 'a' && src[at + 2] == 't'
+                && src[at + 3] == 'a';
         if (!dataField) return;
         if (length == 4) {
-            appendData(line, 4, 0);
-        } else if (line[4] == ':') {
-            int from = length > 5 && line[5] == ' ' ? 6 : 5;
-            appendData(line, from, length - from);
+            appendData(src, at + 4, 0);
+        } else if (src[at + 4] == ':') {
+            int from = length > 5 && src[at + 5] == ' ' ? 6 : 5;
+            appendData(src, at + from, length - from);
         }
     }
 

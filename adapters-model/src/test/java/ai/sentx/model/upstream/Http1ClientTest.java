@@ -61,6 +61,24 @@ class Http1ClientTest {
     }
 
     @Test
+    void headerNames_matchInAnyCase_withSpaceAroundThem_andOthersAreSkipped() throws Exception {
+        try (RawServer server = new RawServer((srv, i, in, out, s) -> {
+            while (srv.readRequest(in) != null) {
+                RawServer.write(out, "HTTP/1.1 200 OK\r\nX-Content-Length: 99\r\n\tcontent-LENGTH \t: 5\r\n"
+                        + "Content-Lengthy: 7\r\nKEEP-ALIVE: timeout=60\r\nCONNECTION:  Keep-Alive\r\n\r\nhello");
+            }
+        }); Http1Client client = client(server)) {
+            for (int k = 0; k < 2; k++) {
+                Http1Client.Response r = client.post(new byte[0], deadline());
+                assertEquals("hello", body(r));
+                assertTrue(r.finished());
+                r.release();
+            }
+            assertEquals(1, server.connections(), "kept alive");
+        }
+    }
+
+    @Test
     void readsAContentLengthBody_andReusesTheConnection() throws Exception {
         try (RawServer server = new RawServer((srv, i, in, out, s) -> {
             while (srv.readRequest(in) != null) {

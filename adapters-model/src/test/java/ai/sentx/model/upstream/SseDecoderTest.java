@@ -68,4 +68,55 @@ class SseDecoderTest {
         assertThrows(IOException.class, () -> decoder.feed(ByteBuffer.wrap(
                 ("data: " + "x".repeat(40) + "\n\n").getBytes(StandardCharsets.UTF_8)), (d, n) -> { }));
     }
+    @Test
+    void inPlaceFeeds_inRandomPieces_decodeAsTheRulesSay() throws IOException {
+        java.util.Random random = new java.util.Random(3);
+        String[] parts = {"data:", "data: ", "data", "dat", ":", ": keep-alive", "event: x", "id: 7", "retry: 1",
+                "{\"a\":\"b\"}", "x".repeat(20), "é", "😀", " ", "\n", "\r\n", "\r", "\n\n", "\r\r", "\r\n\r\n"};
+        for (int n = 0; n < 3000; n++) {
+            StringBuilder stream = new StringBuilder();
+            for (int p = random.nextInt(30); p > 0; p--) stream.append(parts[random.nextInt(parts.length)]);
+            byte[] bytes = stream.toString().getBytes(StandardCharsets.UTF_8);
+            List<String> expected = reference(stream.toString());
+            SseDecoder decoder = new SseDecoder(1024);
+            List<String> events = new ArrayList<>();
+            for (int at = 0; at < bytes.length; ) {
+                int size = Math.min(bytes.length - at, 1 + random.nextInt(40));
+                byte[] buffer = new byte[size + 16]; // the piece inside a larger, dirty array
+                java.util.Arrays.fill(buffer, (byte) '\n');
+                int offset = random.nextInt(8);
+                System.arraycopy(bytes, at, buffer, offset, size);
+                decoder.feed(buffer, offset, size, (data, length) -> events.add(new String(data, 0, length,
+                        StandardCharsets.UTF_8)));
+                at += size;
+            }
+            assertEquals(expected, events, stream.toString());
+        }
+    }
+
+    /** The WHATWG rules, line by line, for the fields chat streams use. */
+    private static List<String> reference(String stream) {
+        List<String> events = new ArrayList<>();
+        StringBuilder data = null;
+        int i = 0;
+        while (true) {
+            int lf = stream.indexOf('\n', i);
+            int cr = stream.indexOf('\r', i);
+            int end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+            if (end < 0) break; // an unfinished line is not read
+            String line = stream.substring(i, end);
+            i = end + (stream.startsWith("\r\n", end) ? 2 : 1);
+            if (line.isEmpty()) {
+                if (data != null) events.add(data.toString());
+                data = null;
+            } else if (line.startsWith("data")) {
+                String value;
+                if (line.length() == 4) value = "";
+                else if (line.charAt(4) == ':') value = line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5);
+                else continue;
+                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+            }
+        }
+        return events;
+    }
 }

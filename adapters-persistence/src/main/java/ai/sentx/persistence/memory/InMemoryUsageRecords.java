@@ -24,8 +24,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * account gives an empty page.
  */
 public final class InMemoryUsageRecords implements UsageRecords {
-    private static final Comparator<Position> NEWEST_FIRST =
-            Comparator.comparing(Position::at).thenComparing(Position::id).reversed();
+    /** Later instants first, then greater ids first (the reverse of ordering by instant, then id). */
+    private static final Comparator<Position> NEWEST_FIRST = (a, b) -> {
+        int byTime = b.at().compareTo(a.at());
+        return byTime != 0 ? byTime : b.id().compareTo(a.id());
+    };
 
     private final ConcurrentHashMap<AccountId, Shelf> shelves = new ConcurrentHashMap<>();
 

@@ -50,7 +50,9 @@ public final class ChatValidation {
             ChatMessage m = messages.get(i);
             List<ContentPart> parts = new ArrayList<>(m.parts().size());
             for (int j = 0; j < m.parts().size(); j++) {
-                parts.add(resolve(m.parts().get(j), "messages[" + i + "].content[" + j + "]"));
+                ContentPart part = m.parts().get(j);
+                // Text needs no work and no parameter name (built for the other parts only).
+                parts.add(part instanceof ContentPart.Text ? part : resolve(part, "messages[" + i + "].content[" + j + "]"));
             }
             out.add(new ChatMessage(m.role(), parts, m.name(), m.toolCallId(), m.toolCallsJson()));
         }
