@@ -37,6 +37,7 @@ final class ChunkScanner {
     private static final int MAX_DEPTH = 200;
     private static final int MAX_NUMBER_CHARS = 100;
     private static final int MAX_NAME_BYTES = 1000;
+    private static final int MAX_KNOWN_BYTES = 1024;
     /** Thrown when the fast path cannot decide; preallocated, no stack trace. */
     private static final Unsure UNSURE = new Unsure();
 
@@ -47,6 +48,10 @@ final class ChunkScanner {
     private int nameTo;
     /** Whether the last string {@link #stringEnd} checked holds an escape or a non-ASCII byte. */
     private boolean escapedOrHigh;
+
+    /** The start of an event up to the value of {@code choices}, read before: {@link #remember}. */
+    private byte[] known = new byte[0];
+    private int knownLength;
 
     /** Whether the last chunk scanned had a usage object (the last {@code usage} field, if several). */
     boolean usageSeen;
@@ -80,15 +85,28 @@ final class ChunkScanner {
     }
 
     private void top(List<ChunkReader.Choice> zeros) throws Unsure {
-        if (ws() != '{') throw UNSURE;
-        pos++;
-        if (ws() == '}') return; // what follows the object is not read, as on the Jackson path
+        // Whether every member so far was skipped (then the position is all they left).
+        boolean skippedOnly = true;
+        if (knownLength > 0 && knownLength < end && Arrays.equals(b, 0, knownLength, known, 0, knownLength)) {
+            // The same bytes up to the value of "choices" as an event read before: continue from there.
+            pos = knownLength;
+            skippedOnly = false;
+            if (ws() == '[') choices(zeros);
+            else skipValue(0);
+            if (!nextMember('}')) return;
+        } else {
+            if (ws() != '{') throw UNSURE;
+            pos++;
+            if (ws() == '}') return; // what follows the object is not read, as on the Jackson path
+        }
         while (true) {
             name();
             if (is(ERROR)) {
+                skippedOnly = false;
                 if (ws() != 'n') throw UNSURE; // an error event: the Jackson path reads it
                 literal(NULL);
             } else if (is(USAGE)) {
+                skippedOnly = false;
                 if (ws() == '{') {
                     usage();
                 } else {
@@ -96,12 +114,25 @@ final class ChunkScanner {
                     usageSeen = false;
                 }
             } else if (is(CHOICES) && ws() == '[') {
+                if (skippedOnly) remember();
+                skippedOnly = false;
                 choices(zeros);
             } else {
                 skipValue(0);
             }
             if (!nextMember('}')) return;
         }
+    }
+
+    /**
+     * Keeps the event's bytes up to the value of {@code choices} (which only skipped members
+     * precede): a later event of the stream that starts with the same bytes starts reading there.
+     */
+    private void remember() {
+        if (pos > MAX_KNOWN_BYTES) return;
+        if (known.length < pos) known = new byte[Math.max(pos, 128)];
+        System.arraycopy(b, 0, known, 0, pos);
+        knownLength = pos;
     }
 
     private void usage() throws Unsure {

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A lean HTTP/1.1 client for one plain-{@code http} origin, made for the upstream relay's hot path:
@@ -53,6 +54,8 @@ final class Http1Client implements AutoCloseable {
     private final int connectTimeoutMillis;
     private final byte[] headPrefix;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+    /** About how many connections {@link #idle} holds (its size() walks the whole deque). */
+    private final AtomicInteger idleCount = new AtomicInteger();
     private volatile boolean closed;
 
     /**
@@ -126,7 +129,10 @@ final class Http1Client implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Connection c; (c = idle.pollFirst()) != null; ) c.close();
+        for (Connection c; (c = idle.pollFirst()) != null; ) {
+            idleCount.decrementAndGet();
+            c.close();
+        }
     }
 
     private byte[] request(byte[] body) {
@@ -141,6 +147,7 @@ final class Http1Client implements AutoCloseable {
     private Connection pooled() {
         long now = System.nanoTime();
         for (Connection c; (c = idle.pollFirst()) != null; ) {
+            idleCount.decrementAndGet();
             if (now - c.idleUntil < 0) return c;
             c.close();
         }
@@ -164,13 +171,17 @@ final class Http1Client implements AutoCloseable {
     }
 
     private void giveBack(Connection c) {
-        if (closed || idle.size() >= MAX_IDLE) {
+        if (closed || idleCount.get() >= MAX_IDLE) {
             c.close();
             return;
         }
         c.idleUntil = System.nanoTime() + c.keepAliveNanos;
         idle.offerFirst(c);
-        if (closed && idle.remove(c)) c.close();
+        idleCount.incrementAndGet();
+        if (closed && idle.remove(c)) {
+            idleCount.decrementAndGet();
+            c.close();
+        }
     }
 
     /** A reused connection failed before any byte of the answer: send again on a new one. */

@@ -62,6 +62,33 @@ class ChunkScannerTest {
     }
 
     @Test
+    void streamsWhoseEventsShareTheirStart_readAlike() throws IOException {
+        // A scanner skips the start of an event that repeats the previous ones' bytes up to "choices".
+        Random random = new Random(5);
+        String[] starts = {"{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":",
+                "{ \"id\" : \"c\" , \"choices\" : ", "{\"choices\":", "{\"usage\":null,\"choices\":",
+                "{\"error\":null,\"choices\":", "{\"choices\":[],\"choices\":", "{\"a\":[1,{\"b\":\"\\u00e9\"}],\"choices\":"};
+        String[] rests = {"}", ",\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}", ",\"x\":1}", "}junk",
+                ",\"choices\":[{\"delta\":{\"content\":\"again\"}}]}", ",\"error\":{\"code\":\"e\"}}"};
+        ChunkScanner scanner = new ChunkScanner();
+        int scanned = 0;
+        for (int i = 0; i < 3000; i++) {
+            String start = starts[random.nextInt(starts.length)];
+            List<String> events = new ArrayList<>();
+            for (int e = 1 + random.nextInt(6); e > 0; e--) {
+                String event = (random.nextInt(5) == 0 ? starts[random.nextInt(starts.length)] : start)
+                        + (random.nextInt(6) == 0 ? value(random, 1) : choices(random)) + rests[random.nextInt(rests.length)];
+                events.add(random.nextInt(5) == 0 ? mutate(random, event) : event);
+            }
+            for (String event : events) {
+                if (scanner.scan(bytes(event), bytes(event).length, new ArrayList<>())) scanned++;
+            }
+            assertEquals(outcome(events, false), outcome(events, true), String.join("\n", events));
+        }
+        assertTrue(scanned > 3000, "the fast path read " + scanned + " events");
+    }
+
+    @Test
     void strangeBytes_readAlike() throws IOException {
         String[] odd = {"{\"choices\":[{\"delta\":{\"content\":\"\u0001\"}}]}", "\uFEFF{\"choices\":[]}",
                 "{\"choices\":[{\"index\":01,\"delta\":{}}]}", "{\"choices\":[{\"index\":1e0}]}",
