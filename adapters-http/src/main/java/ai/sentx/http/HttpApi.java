@@ -35,6 +35,8 @@ public final class HttpApi {
     public static final int CHAT_BODY_LIMIT = 32 * 1024 * 1024;
     /** Largest body of every other route. */
     public static final int SMALL_BODY_LIMIT = 64 * 1024;
+    /** The largest declared body read into an array allocated before its bytes arrive. */
+    private static final int PREALLOCATE_AT_MOST = 1024 * 1024;
     private static final long MODEL_CREATED = 1_735_689_600L;
     private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
 
@@ -234,9 +236,11 @@ public final class HttpApi {
         if (req.contentLength() > limit) throw tooLarge(limit);
         InputStream in = req.body();
         long declared = req.contentLength();
-        if (declared >= 0) {
+        if (declared >= 0 && declared <= PREALLOCATE_AT_MOST) {
             // The declared length, read into an array of its size (readNBytes(limit + 1) would start
             // with a 16 KB buffer and copy); more than declared falls back to reading the rest.
+            // Only up to PREALLOCATE_AT_MOST: a client that declares 32 MB and sends nothing must not
+            // make the server hold 32 MB per connection; larger bodies grow as their bytes arrive.
             byte[] body = new byte[(int) declared];
             int n = in.readNBytes(body, 0, body.length);
             if (n < body.length) return Arrays.copyOf(body, n);
