@@ -21,38 +21,45 @@ final class Http1Input {
     }
 
     /**
-     * Reads one line, without its terminator (CRLF, or a bare LF: RFC 9112 §2.2 lets a recipient
-     * accept it). Returns {@code null} at the end of the stream before any byte of the line.
+     * Reads one line, without its terminator: CRLF, or a bare LF when {@code crlfOnly} is false
+     * (RFC 9112 §2.2 lets a recipient accept it in the head). Returns {@code null} at the end of the
+     * stream before any byte of the line.
      *
-     * @param max the most bytes the line may have; more → {@link HeadTooLargeException}
+     * @param max the most bytes the line may have, its terminator not counted; more →
+     *            {@link HeadTooLargeException}
      */
-    String readLine(int max) throws IOException {
+    String readLine(int max, boolean crlfOnly) throws IOException {
         StringBuilder spill = null;
         int total = 0;
         while (true) {
             if (pos == limit && !fill()) {
-                if (spill == null && total == 0) return null;
-                throw new MalformedRequestException("The connection closed inside the request head.");
+                if (spill == null) return null;
+                throw new MalformedRequestException("The connection closed inside a line.");
             }
             int start = pos;
             for (int i = pos; i < limit; i++) {
                 if (buf[i] == '\n') {
-                    int end = i;
-                    if (end > start && buf[end - 1] == '\r') end--;
                     pos = i + 1;
-                    total += end - start;
-                    if (total > max) throw new HeadTooLargeException();
-                    String tail = new String(buf, start, end - start, StandardCharsets.ISO_8859_1);
-                    if (spill == null) return checked(tail);
-                    spill.append(tail);
-                    // A CR that ended the previous buffer belongs to this terminator.
-                    int n = spill.length();
-                    if (end == start && n > 0 && spill.charAt(n - 1) == '\r') spill.setLength(n - 1);
-                    return checked(spill.toString());
+                    String line;
+                    if (spill == null) {
+                        boolean cr = i > start && buf[i - 1] == '\r';
+                        if (!cr && crlfOnly) throw new MalformedRequestException("A line ends with a bare LF.");
+                        line = new String(buf, start, i - start - (cr ? 1 : 0), StandardCharsets.ISO_8859_1);
+                    } else {
+                        // The CR may have ended the previous read: look at the whole line.
+                        spill.append(new String(buf, start, i - start, StandardCharsets.ISO_8859_1));
+                        int n = spill.length();
+                        boolean cr = n > 0 && spill.charAt(n - 1) == '\r';
+                        if (!cr && crlfOnly) throw new MalformedRequestException("A line ends with a bare LF.");
+                        if (cr) spill.setLength(n - 1);
+                        line = spill.toString();
+                    }
+                    if (line.length() > max) throw new HeadTooLargeException();
+                    return checked(line);
                 }
             }
             total += limit - start;
-            if (total > max + 1) throw new HeadTooLargeException();
+            if (total > max + 1) throw new HeadTooLargeException(); // + 1: a CR whose LF is still to come
             if (spill == null) spill = new StringBuilder(Math.max(64, 2 * (limit - start)));
             spill.append(new String(buf, start, limit - start, StandardCharsets.ISO_8859_1));
             pos = limit;

@@ -44,6 +44,9 @@ public final class Http1Server implements AutoCloseable {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(75);
     /** What is read and dropped of a body the handler left unread before the connection is given up. */
     private static final long DRAIN_LIMIT = 256 * 1024;
+    /** How long, and how much, a closing connection reads and drops of a body nobody reads. */
+    private static final int LINGER_MILLIS = 2_000;
+    private static final long LINGER_MAX_BYTES = 32L * 1024 * 1024;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final System.Logger LOG = System.getLogger(Http1Server.class.getName());
 
@@ -130,7 +133,7 @@ public final class Http1Server implements AutoCloseable {
             socket.setSoTimeout(idleTimeoutMillis);
             Http1Input in = new Http1Input(socket.getInputStream(), 16 * 1024);
             OutputStream out = socket.getOutputStream();
-            while (serveOne(in, out)) {
+            while (serveOne(socket, in, out)) {
                 // next request on the same connection
             }
         } catch (SocketTimeoutException | SocketException e) {
@@ -143,7 +146,7 @@ public final class Http1Server implements AutoCloseable {
     }
 
     /** Serves one request; returns whether the connection may carry another. */
-    private boolean serveOne(Http1Input in, OutputStream out) throws IOException {
+    private boolean serveOne(Socket socket, Http1Input in, OutputStream out) throws IOException {
         RequestHead head;
         try {
             head = RequestHead.read(in);
@@ -156,13 +159,16 @@ public final class Http1Server implements AutoCloseable {
         }
         if (head == null) return false;
 
-        Http1Sink sink = new Http1Sink(out, head.http11(), head.method().equals("HEAD"), head.keepAlive(), date);
+        RequestBody[] bodyOf = new RequestBody[1];
+        Http1Sink sink = new Http1Sink(out, head.http11(), head.method().equals("HEAD"), head.keepAlive(), date,
+                () -> !bodyOf[0].mayBeSkipped(DRAIN_LIMIT));
         RequestBody body = RequestBody.of(head, in, head.expectContinue() ? () -> {
             if (!sink.started()) {
                 out.write(CONTINUE);
                 out.flush();
             }
         } : null);
+        bodyOf[0] = body;
         HttpRequest request = new HttpRequest(head.method(), head.path(), head.rawQuery(), head.headers(), body,
                 head.contentLength());
         try {
@@ -172,13 +178,43 @@ public final class Http1Server implements AutoCloseable {
             if (!sink.started()) reject(out, 500, "internal_error", "The server had an error processing the request.");
             return false;
         }
-        if (body.malformed && !sink.started()) {
-            reject(out, 400, "invalid_parameter", "Malformed HTTP request: the chunked body breaks its framing.");
+        if (body.malformed) {
+            if (!sink.started()) {
+                reject(out, 400, "invalid_parameter", "Malformed HTTP request: the chunked body breaks its framing.");
+            }
             return false;
         }
-        if (!sink.finished() || !sink.reusable()) return false;
+        if (!sink.finished() || !sink.reusable()) {
+            if (sink.finished() && !body.complete()) lingerThenClose(socket, in);
+            return false;
+        }
         // What the handler left of the body must go before the next request can be read.
-        return body.complete() || body.skipRest(DRAIN_LIMIT);
+        if (body.complete() || body.skipRest(DRAIN_LIMIT)) return true;
+        lingerThenClose(socket, in);
+        return false;
+    }
+
+    /**
+     * Ends a connection whose client may still be sending a body nobody will read (a 401 or 413
+     * before a large upload): closing at once would reset the connection and could destroy the
+     * response on its way to the client. Instead the sending side is shut, and what the client
+     * still sends is read and dropped for a short while (a "lingering close").
+     */
+    private static void lingerThenClose(Socket socket, Http1Input in) {
+        try {
+            socket.shutdownOutput();
+            socket.setSoTimeout(LINGER_MILLIS);
+            long deadline = System.nanoTime() + LINGER_MILLIS * 1_000_000L;
+            byte[] scratch = new byte[16 * 1024];
+            long left = LINGER_MAX_BYTES;
+            while (left > 0 && System.nanoTime() < deadline) {
+                int n = in.read(scratch, 0, scratch.length);
+                if (n < 0) return;
+                left -= n;
+            }
+        } catch (IOException e) {
+            // Reset, timed out or closed: the connection ends either way.
+        }
     }
 
     /** The error envelope for a request the handler never saw; the connection closes after it. */
@@ -186,7 +222,7 @@ public final class Http1Server implements AutoCloseable {
         String type = status >= 500 ? "api_error" : "invalid_request_error";
         byte[] body = ("{\"error\":{\"message\":\"" + jsonEscape(message) + "\",\"type\":\"" + type
                 + "\",\"param\":null,\"code\":\"" + code + "\"}}").getBytes(StandardCharsets.UTF_8);
-        Http1Sink sink = new Http1Sink(out, true, false, false, date);
+        Http1Sink sink = new Http1Sink(out, true, false, false, date, () -> true);
         // The same request would fail the same way: the SDKs must not retry it.
         sink.start(status, status >= 500 ? Map.of("content-type", List.of("application/json"))
                 : Map.of("content-type", List.of("application/json"), "x-should-retry", List.of("false")), body.length);

@@ -24,6 +24,8 @@ final class Http1Sink implements ResponseSink {
     private final boolean head;
     private final HttpDate date;
     private boolean keepAlive;
+    /** Asked at {@link #start}: whether the connection must end after this response (an unread body). */
+    private final java.util.function.BooleanSupplier mustClose;
     private boolean started;
     private boolean closed;
     private boolean broken;
@@ -34,17 +36,14 @@ final class Http1Sink implements ResponseSink {
     /** The status line and headers not yet sent (a response of known length). */
     private byte[] pendingHead;
 
-    Http1Sink(OutputStream out, boolean http11, boolean head, boolean keepAlive, HttpDate date) {
+    Http1Sink(OutputStream out, boolean http11, boolean head, boolean keepAlive, HttpDate date,
+              java.util.function.BooleanSupplier mustClose) {
+        this.mustClose = mustClose;
         this.out = out;
         this.http11 = http11;
         this.head = head;
         this.keepAlive = keepAlive;
         this.date = date;
-    }
-
-    /** Makes this response end the connection (set before {@link #start} to be announced). */
-    void closeAfter() {
-        keepAlive = false;
     }
 
     @Override
@@ -53,6 +52,7 @@ final class Http1Sink implements ResponseSink {
         boolean noBody = status == 204 || status == 304 || (status >= 100 && status < 200);
         length = noBody ? 0 : contentLength;
         if (length < 0 && !http11) keepAlive = false; // the end of the connection ends the body
+        if (keepAlive && mustClose.getAsBoolean()) keepAlive = false; // said now, not discovered by the client
         chunked = length < 0 && http11;
         StringBuilder h = new StringBuilder(256);
         h.append(http11 ? "HTTP/1.1 " : "HTTP/1.0 ").append(status).append(' ').append(reason(status)).append("\r\n");
@@ -70,7 +70,11 @@ final class Http1Sink implements ResponseSink {
         } else if (!noBody) {
             h.append("content-length: ").append(length < 0 ? 0 : length).append("\r\n");
         }
-        if (!keepAlive) h.append("connection: close\r\n");
+        if (!keepAlive) {
+            h.append("connection: close\r\n");
+        } else if (!http11) {
+            h.append("connection: keep-alive\r\n"); // an HTTP/1.0 client assumes a close otherwise
+        }
         h.append("\r\n");
         started = true;
         byte[] bytes = h.toString().getBytes(StandardCharsets.ISO_8859_1);

@@ -18,7 +18,10 @@ abstract sealed class RequestBody extends InputStream {
 
     private final Invitation beforeFirstRead;
     private boolean reading;
-    /** Set when the body broke the framing rules (a bad chunk): the client gets a 400, not silence. */
+    /**
+     * Set when the body broke the framing rules (a bad chunk): the client gets a 400, not silence,
+     * every later read fails, and the connection is never used again.
+     */
     boolean malformed;
 
     RequestBody(Invitation beforeFirstRead) {
@@ -37,6 +40,17 @@ abstract sealed class RequestBody extends InputStream {
             reading = true;
             if (beforeFirstRead != null && !complete()) beforeFirstRead.send();
         }
+    }
+
+    /**
+     * Whether what is left of the body could be read and dropped within {@code max} bytes so that
+     * the connection serves another request: false for a client still waiting for an invitation
+     * to send, or a declared rest over {@code max}. A chunked rest is unknown: assumed small.
+     */
+    final boolean mayBeSkipped(long max) {
+        if (complete()) return true;
+        if (!reading && beforeFirstRead != null) return false;
+        return !(this instanceof Fixed f) || f.remaining <= max;
     }
 
     /**
@@ -114,6 +128,7 @@ abstract sealed class RequestBody extends InputStream {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (malformed) throw new MalformedRequestException("The chunked body broke its framing.");
             if (done) return -1;
             if (len == 0) return 0;
             begin();
@@ -143,15 +158,15 @@ abstract sealed class RequestBody extends InputStream {
         }
 
         private void crlf() throws IOException {
-            String line = in.readLine(0);
-            if (line == null || !line.isEmpty()) throw new MalformedRequestException("A chunk does not end with CRLF.");
+            String line = in.readLine(0, true);
+            if (line == null) throw new IOException("The client closed the connection inside a chunk.");
         }
 
         private long chunkSize() throws IOException {
-            String line = in.readLine(MAX_LINE);
+            String line = in.readLine(MAX_LINE, true);
             if (line == null) throw new IOException("The client closed the connection before the last chunk.");
             int end = line.indexOf(';');
-            String hex = (end < 0 ? line : line.substring(0, end)).stripTrailing();
+            String hex = RequestHead.trimOws(end < 0 ? line : line.substring(0, end));
             if (hex.isEmpty() || hex.length() > 15) throw new MalformedRequestException("A chunk size is not hexadecimal.");
             long size = 0;
             for (int i = 0; i < hex.length(); i++) {
@@ -165,7 +180,7 @@ abstract sealed class RequestBody extends InputStream {
         /** Trailer fields are read and dropped: nothing here uses them. */
         private void trailers() throws IOException {
             for (int i = 0; ; i++) {
-                String line = in.readLine(MAX_LINE);
+                String line = in.readLine(MAX_LINE, true);
                 if (line == null) throw new IOException("The client closed the connection inside the trailers.");
                 if (line.isEmpty()) return;
                 if (i >= MAX_TRAILERS) throw new HeadTooLargeException();

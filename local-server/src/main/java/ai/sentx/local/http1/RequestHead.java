@@ -36,7 +36,7 @@ record RequestHead(String method, String path, String rawQuery, boolean http11, 
         String line;
         int empty = 0;
         do {
-            line = in.readLine(MAX_HEAD_BYTES);
+            line = in.readLine(MAX_HEAD_BYTES, false);
             if (line == null) return null;
         } while (line.isEmpty() && ++empty <= MAX_LEADING_EMPTY_LINES);
         if (line.isEmpty()) throw new MalformedRequestException("No request line.");
@@ -64,7 +64,7 @@ record RequestHead(String method, String path, String rawQuery, boolean http11, 
         Map<String, List<String>> headers = new HashMap<>(32);
         int count = 0;
         while (true) {
-            String h = in.readLine(budget);
+            String h = in.readLine(budget, false);
             if (h == null) throw new MalformedRequestException("The connection closed inside the request head.");
             budget -= h.length() + 2;
             if (budget < 0) throw new HeadTooLargeException();
@@ -76,13 +76,15 @@ record RequestHead(String method, String path, String rawQuery, boolean http11, 
             if (colon <= 0) throw new MalformedRequestException("A header line without a name and a colon.");
             String name = h.substring(0, colon);
             if (!isToken(name)) throw new MalformedRequestException("A header name is not a token.");
-            String value = h.substring(colon + 1).strip();
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
+            // Control characters are refused before trimming, and only spaces and tabs are trimmed
+            // (RFC 9110 §5.5): "chunked\u000b" must not pass as chunked where a proxy saw no coding.
+            for (int i = colon + 1; i < h.length(); i++) {
+                char c = h.charAt(i);
                 if ((c < 0x20 && c != '\t') || c == 0x7f) {
                     throw new MalformedRequestException("A header value holds a control character.");
                 }
             }
+            String value = trimOws(h.substring(colon + 1));
             headers.computeIfAbsent(lower(name), k -> new ArrayList<>(1)).add(value);
         }
 
@@ -153,7 +155,7 @@ record RequestHead(String method, String path, String rawQuery, boolean http11, 
         for (String value : values) {
             // "5, 5" from a proxy that merged duplicates: identical values are one length (RFC 9110 §8.6).
             for (String part : value.split(",", -1)) {
-                String digits = part.strip();
+                String digits = trimOws(part);
                 if (digits.isEmpty() || digits.length() > 18) {
                     throw new MalformedRequestException("Content-Length is not a number.");
                 }
@@ -169,6 +171,15 @@ record RequestHead(String method, String path, String rawQuery, boolean http11, 
         return length;
     }
 
+    /** Without the optional whitespace (spaces and tabs only) around a value (RFC 9110 §5.6.3). */
+    static String trimOws(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) from++;
+        while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) to--;
+        return from == 0 && to == s.length() ? s : s.substring(from, to);
+    }
+
     private static String joined(List<String> values) {
         if (values == null) return null;
         return values.size() == 1 ? values.getFirst() : String.join(",", values);
@@ -177,7 +188,7 @@ record RequestHead(String method, String path, String rawQuery, boolean http11, 
     private static boolean hasToken(String list, String token) {
         if (list == null) return false;
         for (String part : list.split(",")) {
-            if (part.strip().equalsIgnoreCase(token)) return true;
+            if (trimOws(part).equalsIgnoreCase(token)) return true;
         }
         return false;
     }

@@ -397,6 +397,77 @@ class Http1ServerTest {
         }
     }
 
+    @Test
+    void aRequestArrivingOneByteAtATimeIsReadLikeOneInOnePiece() throws Exception {
+        int port = start(Http1ServerTest::echo);
+        String request = "POST /split?q=1 HTTP/1.1\r\nX-Test: v\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nTrailer: x\r\n\r\n";
+        try (Raw c = new Raw(port)) {
+            for (char ch : request.toCharArray()) {
+                c.send(String.valueOf(ch));
+                Thread.sleep(1); // each byte its own segment: every CR/LF split across reads somewhere
+            }
+            Response r = c.response();
+            assertEquals(200, r.status(), r.text());
+            assertEquals("POST /split q=1 x-test=v length=-1 body=hello world", r.text());
+        }
+    }
+
+    @Test
+    void controlCharactersAroundAFramingValueAndBareLineFeedsInChunksAre400() throws IOException {
+        int port = start(Http1ServerTest::echo);
+        for (String request : List.of(
+                "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\u000b\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+                "POST / HTTP/1.1\r\nContent-Length: \u000b5\r\n\r\nhello",
+                "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\n0\n\n",
+                "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n")) {
+            try (Raw c = new Raw(port)) {
+                c.send(request);
+                Response r = c.response();
+                assertEquals(400, r.status(), request);
+                assertTrue(r.text().contains("\"code\":\"invalid_parameter\""), r.text());
+                assertTrue(c.atEnd(), request);
+            }
+        }
+    }
+
+    @Test
+    void anHttp10ClientAskingForKeepAliveIsToldAndServedAgain() throws IOException {
+        int port = start(Http1ServerTest::echo);
+        try (Raw c = new Raw(port)) {
+            c.send("GET /one HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+            Response r = c.response();
+            assertEquals("keep-alive", r.header("connection"));
+            c.send("GET /two HTTP/1.0\r\n\r\n");
+            Response r2 = c.response();
+            assertEquals("GET /two null x-test=null length=0 body=", r2.text());
+            assertEquals("close", r2.header("connection"));
+            assertTrue(c.atEnd());
+        }
+    }
+
+    @Test
+    void anEarlyRefusalOfALargeUploadIsAnnouncedAndReachesAClientStillSending() throws Exception {
+        int port = start((req, sink) -> respond(sink, 401, "no key"));
+        try (Raw c = new Raw(port)) {
+            int length = 8 * 1024 * 1024;
+            c.send("POST /v1/files HTTP/1.1\r\nContent-Length: " + length + "\r\n\r\n");
+            Thread writer = Thread.ofVirtual().start(() -> {
+                byte[] block = new byte[64 * 1024];
+                try {
+                    for (int sent = 0; sent < length; sent += block.length) c.out.write(block);
+                } catch (IOException ignored) {
+                    // The server may stop reading once the linger ends: the response is what counts.
+                }
+            });
+            Response r = c.response();
+            assertEquals(401, r.status());
+            assertEquals("no key", r.text());
+            assertEquals("close", r.header("connection"));
+            writer.join(10_000);
+        }
+    }
+
     private static void respond(ResponseSink sink, int status, String text) {
         try {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
@@ -432,7 +503,7 @@ class Http1ServerTest {
     static final class Raw implements AutoCloseable {
         private final Socket socket;
         private final InputStream in;
-        private final OutputStream out;
+        final OutputStream out;
 
         Raw(int port) throws IOException {
             socket = new Socket("127.0.0.1", port);
