@@ -15,8 +15,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An HTTP/1.1 server (RFC 9112) on blocking sockets and a virtual thread per connection: keep-alive,
@@ -54,7 +56,9 @@ public final class Http1Server implements AutoCloseable {
     private final Handler handler;
     private final HttpDate date;
     private final int idleTimeoutMillis;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Open connections and what each is blocked in, for {@link #close} and the watchdog. */
+    private final Map<Socket, Watch> open = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService watchdog;
     private final Thread acceptor;
     private volatile boolean closing;
 
@@ -65,6 +69,46 @@ public final class Http1Server implements AutoCloseable {
         this.idleTimeoutMillis = Math.toIntExact(idleTimeout.toMillis());
         // A platform thread that is not a daemon keeps the process alive while the server runs.
         this.acceptor = Thread.ofPlatform().name("http-acceptor").unstarted(this::acceptLoop);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("http-watchdog").daemon().factory());
+        long period = Math.max(10, Math.min(1_000, idleTimeoutMillis / 2));
+        watchdog.scheduleWithFixedDelay(this::closeStalled, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * What a connection's thread is blocked in, when it may not last: a socket timeout bounds each
+     * read, but neither a head sent a byte a minute (slowloris) nor a write to a client that stopped
+     * reading (its stream would hold its balance hold and stream slot for ever, unbilled). The
+     * watchdog closes the socket of a head not complete within two idle timeouts and of a write
+     * blocked for one; the blocked thread then fails like any client that left.
+     */
+    static final class Watch {
+        private volatile long since;
+        private volatile long limitNanos;
+
+        void begin(long limit) {
+            limitNanos = limit;
+            since = System.nanoTime();
+        }
+
+        void end() {
+            since = 0;
+        }
+
+        boolean overdue(long now) {
+            long s = since;
+            return s != 0 && now - s > limitNanos;
+        }
+    }
+
+    private void closeStalled() {
+        long now = System.nanoTime();
+        open.forEach((socket, watch) -> {
+            if (watch.overdue(now)) {
+                LOG.log(System.Logger.Level.DEBUG, "closing a stalled connection");
+                closeQuietly(socket);
+            }
+        });
     }
 
     /** Listens on {@code host:port} (port 0: any free port) and starts accepting connections. */
@@ -96,7 +140,8 @@ public final class Http1Server implements AutoCloseable {
         } catch (IOException ignored) {
             // Closing is all that is asked.
         }
-        for (Socket s : open) closeQuietly(s);
+        watchdog.shutdownNow();
+        for (Socket s : open.keySet()) closeQuietly(s);
         try {
             acceptor.join(5_000);
         } catch (InterruptedException e) {
@@ -116,7 +161,7 @@ public final class Http1Server implements AutoCloseable {
                 sleepQuietly();
                 continue;
             }
-            open.add(socket);
+            open.put(socket, new Watch());
             if (closing) {
                 open.remove(socket);
                 closeQuietly(socket);
@@ -133,7 +178,9 @@ public final class Http1Server implements AutoCloseable {
             socket.setSoTimeout(idleTimeoutMillis);
             Http1Input in = new Http1Input(socket.getInputStream(), 16 * 1024);
             OutputStream out = socket.getOutputStream();
-            while (serveOne(socket, in, out)) {
+            Watch watch = open.get(socket);
+            if (watch == null) return; // closed meanwhile
+            while (serveOne(socket, watch, in, out)) {
                 // next request on the same connection
             }
         } catch (SocketTimeoutException | SocketException e) {
@@ -146,10 +193,12 @@ public final class Http1Server implements AutoCloseable {
     }
 
     /** Serves one request; returns whether the connection may carry another. */
-    private boolean serveOne(Socket socket, Http1Input in, OutputStream out) throws IOException {
+    private boolean serveOne(Socket socket, Watch watch, Http1Input in, OutputStream out) throws IOException {
         RequestHead head;
         try {
+            watch.begin(2L * idleTimeoutMillis * 1_000_000L);
             head = RequestHead.read(in);
+            watch.end();
         } catch (HeadTooLargeException e) {
             reject(out, 413, "request_too_large", e.getMessage());
             return false;
@@ -160,8 +209,8 @@ public final class Http1Server implements AutoCloseable {
         if (head == null) return false;
 
         RequestBody[] bodyOf = new RequestBody[1];
-        Http1Sink sink = new Http1Sink(out, head.http11(), head.method().equals("HEAD"), head.keepAlive(), date,
-                () -> !bodyOf[0].mayBeSkipped(DRAIN_LIMIT));
+        Http1Sink sink = new Http1Sink(new WatchedOutput(out, watch, idleTimeoutMillis * 1_000_000L), head.http11(),
+                head.method().equals("HEAD"), head.keepAlive(), date, () -> !bodyOf[0].mayBeSkipped(DRAIN_LIMIT));
         RequestBody body = RequestBody.of(head, in, head.expectContinue() ? () -> {
             if (!sink.started()) {
                 out.write(CONTINUE);
@@ -214,6 +263,28 @@ public final class Http1Server implements AutoCloseable {
             }
         } catch (IOException e) {
             // Reset, timed out or closed: the connection ends either way.
+        }
+    }
+
+    /** Writes under the watchdog: a write blocked longer than {@code limitNanos} gets its socket closed. */
+    private static final class WatchedOutput extends java.io.FilterOutputStream {
+        private final Watch watch;
+        private final long limitNanos;
+
+        WatchedOutput(OutputStream out, Watch watch, long limitNanos) {
+            super(out);
+            this.watch = watch;
+            this.limitNanos = limitNanos;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            watch.begin(limitNanos);
+            try {
+                out.write(b, off, len);
+            } finally {
+                watch.end();
+            }
         }
     }
 

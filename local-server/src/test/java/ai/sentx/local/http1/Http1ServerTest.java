@@ -468,6 +468,47 @@ class Http1ServerTest {
         }
     }
 
+    @Test
+    void aWriteToAClientThatStoppedReadingFailsOnceItStallsLongerThanTheTimeout() throws Exception {
+        CountDownLatch failed = new CountDownLatch(1);
+        int port = start((req, sink) -> {
+            try {
+                sink.start(200, headers("content-type", "text/event-stream"), -1);
+                byte[] block = new byte[64 * 1024];
+                while (true) sink.write(block); // the client reads nothing: the socket buffers fill
+            } catch (IOException e) {
+                failed.countDown();
+            }
+        }, Duration.ofMillis(500));
+        try (Raw c = new Raw(port)) {
+            c.send("GET /stream HTTP/1.1\r\n\r\n");
+            assertTrue(failed.await(10, TimeUnit.SECONDS), "the blocked write must fail, not hang");
+        }
+    }
+
+    @Test
+    void aHeadTrickledSlowerThanItsDeadlineIsCut() throws Exception {
+        int port = start(Http1ServerTest::echo, Duration.ofMillis(400));
+        try (Raw c = new Raw(port)) {
+            long t0 = System.nanoTime();
+            boolean cut = false;
+            // One byte every 200 ms: each read is within the idle timeout, the head never completes.
+            for (int i = 0; i < 100 && !cut; i++) {
+                try {
+                    c.send("X");
+                    Thread.sleep(200);
+                } catch (IOException e) {
+                    cut = true;
+                }
+                if (!cut && c.socket.getInputStream().available() == 0 && System.nanoTime() - t0 > 3_000_000_000L) {
+                    cut = c.atEnd();
+                }
+            }
+            assertTrue(cut, "a trickled head must be cut after two idle timeouts");
+            assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
+        }
+    }
+
     private static void respond(ResponseSink sink, int status, String text) {
         try {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
@@ -501,7 +542,7 @@ class Http1ServerTest {
 
     /** A client on a raw socket that reads responses byte by byte (so nothing of the next one is consumed). */
     static final class Raw implements AutoCloseable {
-        private final Socket socket;
+        final Socket socket;
         private final InputStream in;
         final OutputStream out;
 
