@@ -2,6 +2,7 @@ package ai.sentx.local.http1;
 
 import ai.sentx.http.HttpRequest;
 import ai.sentx.http.ResponseSink;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -267,7 +268,7 @@ public final class Http1Server implements AutoCloseable {
     }
 
     /** Writes under the watchdog: a write blocked longer than {@code limitNanos} gets its socket closed. */
-    private static final class WatchedOutput extends java.io.FilterOutputStream {
+    private static final class WatchedOutput extends FilterOutputStream {
         private final Watch watch;
         private final long limitNanos;
 

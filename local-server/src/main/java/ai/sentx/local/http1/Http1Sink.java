@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * One response on a connection. A body of known length goes out with {@code Content-Length}, its
@@ -25,7 +26,7 @@ final class Http1Sink implements ResponseSink {
     private final HttpDate date;
     private boolean keepAlive;
     /** Asked at {@link #start}: whether the connection must end after this response (an unread body). */
-    private final java.util.function.BooleanSupplier mustClose;
+    private final BooleanSupplier mustClose;
     private boolean started;
     private boolean closed;
     private boolean broken;
@@ -37,7 +38,7 @@ final class Http1Sink implements ResponseSink {
     private byte[] pendingHead;
 
     Http1Sink(OutputStream out, boolean http11, boolean head, boolean keepAlive, HttpDate date,
-              java.util.function.BooleanSupplier mustClose) {
+              BooleanSupplier mustClose) {
         this.mustClose = mustClose;
         this.out = out;
         this.http11 = http11;
